@@ -20,7 +20,7 @@ not import Nova, so it keeps its own copy of the few it needs.
 
 # vif_type values.  'vrouter' is bound by the Tungsten Fabric / OpenSDN
 # controller for the kernel vRouter and for hardware offload; 'vhostuser' is
-# bound for the DPDK vRouter (together with VIF_DETAILS_VHOSTUSER_VROUTER_PLUG).
+# bound for the DPDK vRouter (with VIF_DETAILS_VHOSTUSER_VROUTER_PLUG).
 VIF_TYPE_VROUTER = 'vrouter'
 VIF_TYPE_VHOSTUSER = 'vhostuser'
 
