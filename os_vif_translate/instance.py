@@ -23,8 +23,10 @@ def _field(instance, name):
     """Read a field without making a Nova object lazy-load it."""
     if isinstance(instance, collections.abc.Mapping):
         return instance.get(name)
-    is_set = getattr(instance, 'obj_attr_is_set', None)
-    if is_set is not None and not is_set(name):
+    # A Nova object lazy-loads an unset field from the database; 'name' is
+    # a property, not a field, and is always computed.
+    if name in getattr(instance, 'fields', ()) and not (
+            instance.obj_attr_is_set(name)):
         return None
     return getattr(instance, name, None)
 

@@ -70,8 +70,9 @@ def datapath_of(vif):
         vRouter VIF with an unsupported vnic_type
     """
     structure.require_mapping('<unknown>', vif, 'the VIF')
-    port_id = vif.get('id', '<unknown>')
-    vif_type = structure.get(port_id, vif, 'type', str, 'the VIF')
+    # Anything but these two types (None and garbage included) is not ours
+    # to judge: the caller falls back to its own handling and errors.
+    vif_type = vif.get('type')
     if vif_type not in (constants.VIF_TYPE_VROUTER,
                         constants.VIF_TYPE_VHOSTUSER):
         return None

@@ -23,15 +23,23 @@ PROJECT_ID = '2f37d7f6e51a4a1f8b6eb0917ffc8390'
 class FakeVersionedInstance(object):
     """Behaves as a Nova object: reading an unset field would lazy-load."""
 
-    def __init__(self, **fields):
-        self._fields = fields
+    fields = ('uuid', 'display_name', 'project_id')
+
+    def __init__(self, name=None, **values):
+        self._values = values
+        self._name = name
+
+    @property
+    def name(self):
+        # A property computed from other fields, as Instance.name is.
+        return self._name
 
     def obj_attr_is_set(self, name):
-        return name in self._fields
+        return name in self._values
 
     def __getattr__(self, name):
         try:
-            return self.__dict__['_fields'][name]
+            return self.__dict__['_values'][name]
         except KeyError:
             raise AssertionError('lazy-load of %s attempted' % name)
 
@@ -59,3 +67,8 @@ class InstanceInfoTestCase(base.BaseTestCase):
         self.assertEqual(INSTANCE_UUID, info.uuid)
         self.assertNotIn('name', info)
         self.assertNotIn('project_id', info)
+
+    def test_name_property_when_display_name_unset(self):
+        info = os_vif_translate.instance_info(FakeVersionedInstance(
+            uuid=INSTANCE_UUID, name='instance-0000002a'))
+        self.assertEqual('instance-0000002a', info.name)
