@@ -22,4 +22,5 @@ there is one translation for every path.
 from os_vif_translate.instance import instance_info  # noqa: F401
 from os_vif_translate.translator import datapath_of  # noqa: F401
 from os_vif_translate.translator import device_name_of  # noqa: F401
+from os_vif_translate.translator import is_vrouter_vif  # noqa: F401
 from os_vif_translate.translator import translate  # noqa: F401

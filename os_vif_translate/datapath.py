@@ -48,6 +48,21 @@ OFFLOADED = (OFFLOAD_DIRECT, OFFLOAD_VIRTIO_FORWARDER)
 VHOSTUSER = (DPDK, OFFLOAD_VIRTIO_FORWARDER)
 
 
+def is_vrouter_binding(vif_type, details):
+    """Whether a binding is for the vRouter, valid or not.
+
+    :param vif_type: the binding's vif_type
+    :param details: the binding's vif_details mapping
+    :returns: True for vif_type 'vrouter', and for 'vhostuser' with
+        vif_details 'vhostuser_vrouter_plug' true
+    """
+    if vif_type == constants.VIF_TYPE_VROUTER:
+        return True
+    return (vif_type == constants.VIF_TYPE_VHOSTUSER and
+            bool(details.get(constants.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG,
+                             False)))
+
+
 def classify(port_id, vif_type, vnic_type, details):
     """Tell which vRouter datapath a binding uses.
 
@@ -60,12 +75,10 @@ def classify(port_id, vif_type, vnic_type, details):
     :raises: exception.UnsupportedVnicType for a 'vrouter' binding with a
         vnic_type the vRouter cannot serve
     """
+    if not is_vrouter_binding(vif_type, details):
+        return None
     if vif_type == constants.VIF_TYPE_VHOSTUSER:
-        if details.get(constants.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG, False):
-            return DPDK
-        return None
-    if vif_type != constants.VIF_TYPE_VROUTER:
-        return None
+        return DPDK
     vnic_type = vnic_type or constants.VNIC_TYPE_NORMAL
     try:
         return VROUTER_VNIC_TYPES[vnic_type]

@@ -27,6 +27,8 @@ vhostuser + vrouter_plug       dpdk               VIFVHostUser
 =============================  =================  ============================
 """
 
+import collections.abc
+
 from os_vif.objects import fields as osv_fields
 from os_vif.objects import vif as osv_vif
 
@@ -60,6 +62,23 @@ def _profile(port_id, vif):
                                  default={})
 
 
+def is_vrouter_vif(vif):
+    """Whether a legacy VIF is bound to the vRouter, without validating it.
+
+    For routing: a VIF for which this is true belongs to the vRouter code
+    paths, which then report what is wrong with it.
+
+    :param vif: a nova.network.model.VIF or its dict form
+    :returns: bool
+    """
+    if not isinstance(vif, collections.abc.Mapping):
+        return False
+    details = vif.get('details')
+    if not isinstance(details, collections.abc.Mapping):
+        details = {}
+    return datapath.is_vrouter_binding(vif.get('type'), details)
+
+
 def datapath_of(vif):
     """Tell which vRouter datapath a legacy VIF uses.
 
@@ -70,13 +89,13 @@ def datapath_of(vif):
         vRouter VIF with an unsupported vnic_type
     """
     structure.require_mapping('<unknown>', vif, 'the VIF')
-    # Anything but these two types (None and garbage included) is not ours
-    # to judge: the caller falls back to its own handling and errors.
-    vif_type = vif.get('type')
-    if vif_type not in (constants.VIF_TYPE_VROUTER,
-                        constants.VIF_TYPE_VHOSTUSER):
+    # Any other VIF (no type, another type, a vhost-user VIF for another
+    # backend) is not ours to judge: the caller falls back to its own
+    # handling and errors.
+    if not is_vrouter_vif(vif):
         return None
     port_id = port_id_of(vif)
+    vif_type = vif['type']
     vnic_type = structure.get(port_id, vif, 'vnic_type', str, 'the VIF',
                               default=constants.VNIC_TYPE_NORMAL)
     return datapath.classify(port_id, vif_type, vnic_type,

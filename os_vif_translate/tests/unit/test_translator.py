@@ -160,6 +160,8 @@ class NotHandledTestCase(base.BaseTestCase):
             'vhostuser_socket': fx.SOCKET}))),
         ('binding_failed', dict(vif=fx.kernel(type='binding_failed'))),
         ('no_type', dict(vif=_without(fx.kernel(), 'type'))),
+        ('vhostuser_details_list', dict(
+            vif=fx.dpdk(details=['vhostuser_vrouter_plug']))),
         ('type_none', dict(vif=fx.kernel(type=None))),
         ('type_unhashable', dict(vif=fx.kernel(type=['vrouter']))),
         # Not ours, so not validated: the caller decides about it.
@@ -169,6 +171,7 @@ class NotHandledTestCase(base.BaseTestCase):
     def test_returns_none(self):
         self.assertIsNone(os_vif_translate.translate(self.vif))
         self.assertIsNone(os_vif_translate.datapath_of(self.vif))
+        self.assertFalse(os_vif_translate.is_vrouter_vif(self.vif))
 
 
 class DatapathTestCase(base.BaseTestCase):
@@ -186,6 +189,7 @@ class DatapathTestCase(base.BaseTestCase):
 
     def test_datapath_of(self):
         self.assertEqual(self.expected, os_vif_translate.datapath_of(self.vif))
+        self.assertTrue(os_vif_translate.is_vrouter_vif(self.vif))
 
 
 class TypedErrorTestCase(base.BaseTestCase):
@@ -283,7 +287,7 @@ class TypedErrorTestCase(base.BaseTestCase):
             error=exception.MissingVhostUserSocketPath,
             mentions='vhostuser_socket')),
         ('details_not_a_mapping', dict(
-            vif=fx.dpdk(details=['vhostuser_vrouter_plug']),
+            vif=fx.kernel(details=['port_filter']),
             error=exception.MalformedVIF, mentions='details')),
         # MAC address.
         ('mac_dashes', dict(vif=fx.kernel(address='fa-16-3e-4c-2c-30'),
@@ -395,6 +399,9 @@ class TypedErrorTestCase(base.BaseTestCase):
     ]
 
     def test_typed_error(self):
+        if isinstance(self.vif, dict):
+            # Still routed to the vRouter paths, which report the error.
+            self.assertTrue(os_vif_translate.is_vrouter_vif(self.vif))
         exc = self.assertRaises(self.error, os_vif_translate.translate,
                                 self.vif)
         self.assertIsInstance(exc, exception.TranslationError)
