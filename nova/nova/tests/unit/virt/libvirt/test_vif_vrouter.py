@@ -1,0 +1,598 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+import copy
+
+import ddt
+import os_vif
+from os_vif.objects import fields as osv_fields
+from os_vif.objects import vif as osv_vif
+from os_vif import plugin as osv_plugin
+from stevedore import extension
+
+from nova import exception
+from nova.network import model as network_model
+from nova import objects
+from nova import test
+from nova.tests import fixtures as nova_fixtures
+from nova.tests.fixtures import libvirt as fakelibvirt
+from nova.virt.libvirt import vif as libvirt_vif
+from nova.virt.libvirt import vif_vrouter
+
+PORT_ID = 'dc065497-3c8d-4f44-8fb4-e1d33c16a536'
+DEVNAME = 'tapdc065497-3c'
+MAC = 'fa:16:3e:4c:2c:30'
+PCI_SLOT = '0000:0a:00.1'
+SOCKET = '/var/run/vrouter/uvh_vif_tapdc065497-3c'
+INSTANCE_UUID = 'd5b1090c-9e00-4fa4-9504-4b1494857970'
+
+
+def _network(mtu):
+    return network_model.Network(
+        id='b82c1929-051e-481d-8110-4669916c7915',
+        label='tenant-net',
+        bridge=None,
+        subnets=[network_model.Subnet(
+            cidr='10.0.0.0/24',
+            gateway=network_model.IP(address='10.0.0.1', type='gateway'),
+            ips=[network_model.FixedIP(address='10.0.0.5')])],
+        mtu=mtu)
+
+
+def _vif(mtu=9000, **kwargs):
+    return network_model.VIF(
+        id=PORT_ID, address=MAC, network=_network(mtu),
+        devname=DEVNAME, **kwargs)
+
+
+class RecordingVRouterPlugin(osv_plugin.PluginBase):
+    """Stands in for the os-vif plugin, at the os-vif boundary.
+
+    os_vif.plug()/unplug() run for real (plugin lookup, error wrapping);
+    this records what they hand to the plugin, and fails when told to.
+    """
+
+    def __init__(self):
+        super().__init__(config=None)
+        self.calls = []
+        self.error = None
+
+    def describe(self):
+        raise NotImplementedError()
+
+    def plug(self, vif, instance_info):
+        self.calls.append(('plug', vif, instance_info))
+        if self.error:
+            raise self.error
+
+    def unplug(self, vif, instance_info):
+        self.calls.append(('unplug', vif, instance_info))
+        if self.error:
+            raise self.error
+
+
+class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
+
+    vif_kernel = _vif(type=network_model.VIF_TYPE_VROUTER,
+                      details={network_model.VIF_DETAILS_PORT_FILTER: True})
+    vif_kernel_no_mtu = _vif(mtu=None, type=network_model.VIF_TYPE_VROUTER)
+    vif_dpdk = _vif(
+        type=network_model.VIF_TYPE_VHOSTUSER,
+        details={
+            network_model.VIF_DETAILS_VHOSTUSER_MODE: 'server',
+            network_model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET,
+            network_model.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG: True})
+    vif_dpdk_client = _vif(
+        type=network_model.VIF_TYPE_VHOSTUSER,
+        details={
+            network_model.VIF_DETAILS_VHOSTUSER_MODE: 'client',
+            network_model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET,
+            network_model.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG: True})
+    vif_direct = _vif(
+        type=network_model.VIF_TYPE_VROUTER,
+        vnic_type=network_model.VNIC_TYPE_DIRECT,
+        profile={'pci_slot': PCI_SLOT})
+    vif_forwarder = _vif(
+        type=network_model.VIF_TYPE_VROUTER,
+        vnic_type=network_model.VNIC_TYPE_VIRTIO_FORWARDER,
+        profile={'pci_slot': PCI_SLOT},
+        details={
+            network_model.VIF_DETAILS_VHOSTUSER_MODE: 'server',
+            network_model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET,
+            network_model.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG: True})
+
+    def setUp(self):
+        super().setUp()
+        self.libvirt = self.useFixture(
+            nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        # Multiqueue limits depend on the host kernel.
+        self.libvirt.mock_uname.return_value = fakelibvirt.os_uname(
+            'Linux', '', '5.10.13-200-generic', '', 'x86_64')
+        self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        self.instance = objects.Instance(
+            uuid=INSTANCE_UUID, id=42, display_name='web "front" -- 1',
+            project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390')
+        self.plugin = RecordingVRouterPlugin()
+        self._load_os_vif_plugins({'vrouter': self.plugin,
+                                   'contrail_vrouter': self.plugin})
+
+    def _load_os_vif_plugins(self, plugins):
+        # os_vif.initialize() loads plugins from entry points; give it ours
+        # instead, and leave the rest of os-vif as it is.
+        manager = extension.ExtensionManager.make_test_instance(
+            [extension.Extension(name, None, None, obj)
+             for name, obj in plugins.items()])
+        self.useFixture(test.fixtures.MockPatchObject(
+            os_vif, '_EXT_MANAGER', manager))
+
+    def _flavor(self, vcpus=1, extra_specs=None):
+        return objects.Flavor(
+            name='m1.small', memory_mb=128, vcpus=vcpus, root_gb=0,
+            ephemeral_gb=0, swap=0, extra_specs=extra_specs or {},
+            deleted_at=None, deleted=0, created_at=None, flavorid=1,
+            is_public=True, vcpu_weight=None, id=2, disabled=False,
+            rxtx_factor=1.0)
+
+    def _config_xml(self, vif, flavor=None, image_meta=None,
+                    virt_type='kvm'):
+        conf = self.driver.get_config(
+            self.instance, vif,
+            image_meta or objects.ImageMeta.from_dict({}),
+            flavor or self._flavor(), virt_type)
+        return conf.to_xml()
+
+    # Kernel vRouter: ethernet tap.
+
+    def test_kernel(self):
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel))
+
+    def test_kernel_no_mtu(self):
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel_no_mtu))
+
+    def test_kernel_multiqueue_flavor(self):
+        flavor = self._flavor(
+            vcpus=4, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver name="vhost" queues="4"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel, flavor))
+
+    def test_kernel_multiqueue_image(self):
+        image_meta = objects.ImageMeta.from_dict(
+            {'properties': {'hw_vif_multiqueue_enabled': 'true'}})
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver name="vhost" queues="2"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(
+                self.vif_kernel, self._flavor(vcpus=2), image_meta))
+
+    def test_kernel_multiqueue_disabled(self):
+        flavor = self._flavor(
+            vcpus=4, extra_specs={'hw:vif_multiqueue_enabled': 'false'})
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel, flavor))
+
+    def test_kernel_qemu(self):
+        # TCG: the qemu backend, never vhost (it needs /dev/vhost-net).
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver name="qemu"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel,
+                                              virt_type='qemu'))
+
+    def test_kernel_queue_sizes(self):
+        # A tap has no tx queue size in libvirt: only rx applies.
+        self.flags(rx_queue_size=512, tx_queue_size=1024, group='libvirt')
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver name="vhost" rx_queue_size="512"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_kernel))
+
+    def test_kernel_bandwidth(self):
+        flavor = self._flavor(extra_specs={
+            'quota:vif_inbound_average': '100',
+            'quota:vif_outbound_average': '200'})
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+              <bandwidth>
+                <inbound average="100"/>
+                <outbound average="200"/>
+              </bandwidth>
+            </interface>""", self._config_xml(self.vif_kernel, flavor))
+
+    def test_kernel_devname_fallback(self):
+        vif = copy.deepcopy(self.vif_kernel)
+        vif['devname'] = None
+        self.assertXmlEqual("""
+            <interface type="ethernet">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <mtu size="9000"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(vif))
+
+    # DPDK vRouter: vhost-user, QEMU as server.
+
+    def test_dpdk(self):
+        # No <mtu> even though the network has one: see
+        # _set_config_vhostuser().
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_dpdk))
+
+    def test_dpdk_client_mode(self):
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <source type="unix" mode="client"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_dpdk_client))
+
+    def test_dpdk_multiqueue(self):
+        flavor = self._flavor(
+            vcpus=4, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver queues="4"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_dpdk, flavor))
+
+    def test_dpdk_queue_sizes(self):
+        self.flags(rx_queue_size=512, tx_queue_size=1024, group='libvirt')
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver rx_queue_size="512" tx_queue_size="1024"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_dpdk))
+
+    def test_dpdk_qemu_no_mtu(self):
+        vif = copy.deepcopy(self.vif_dpdk)
+        vif['network']['meta']['mtu'] = None
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(vif, virt_type='qemu'))
+
+    # Offload: SR-IOV VF passed through, or relayed by virtio-forwarder.
+
+    def test_offload_direct(self):
+        # No <model>, no <mtu>: the guest sees the VF itself.
+        self.assertXmlEqual("""
+            <interface type="hostdev" managed="yes">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <source>
+                <address type="pci" domain="0x0000" bus="0x0a"
+                         slot="0x00" function="0x1"/>
+              </source>
+            </interface>""", self._config_xml(self.vif_direct))
+
+    def test_offload_direct_multiqueue_ignored(self):
+        flavor = self._flavor(
+            vcpus=4, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self.assertXmlEqual("""
+            <interface type="hostdev" managed="yes">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <source>
+                <address type="pci" domain="0x0000" bus="0x0a"
+                         slot="0x00" function="0x1"/>
+              </source>
+            </interface>""", self._config_xml(self.vif_direct, flavor))
+
+    def test_offload_virtio_forwarder(self):
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_forwarder))
+
+    def test_offload_virtio_forwarder_multiqueue(self):
+        flavor = self._flavor(
+            vcpus=2, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <driver queues="2"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(self.vif_forwarder, flavor))
+
+    # Everything else goes to the generic driver, unchanged.
+
+    def test_other_vifs_use_the_generic_driver(self):
+        generic = libvirt_vif.LibvirtGenericVIFDriver()
+        vif_ovs = _vif(type=network_model.VIF_TYPE_OVS,
+                       details={network_model.VIF_DETAILS_PORT_FILTER: True})
+        vif_ovs['network']['bridge'] = 'br-int'
+        vifs = [
+            vif_ovs,
+            _vif(type=network_model.VIF_TYPE_TAP),
+            _vif(type=network_model.VIF_TYPE_VHOSTUSER, details={
+                network_model.VIF_DETAILS_VHOSTUSER_SOCKET: '/tmp/s',
+                network_model.VIF_DETAILS_VHOSTUSER_OVS_PLUG: True}),
+        ]
+        for vif in vifs:
+            args = (self.instance, vif, objects.ImageMeta.from_dict({}),
+                    self._flavor(), 'kvm')
+            self.assertXmlEqual(generic.get_config(*args).to_xml(),
+                                self.driver.get_config(*args).to_xml())
+
+    def test_other_vif_errors_are_the_generic_drivers(self):
+        vif = _vif(type=None)
+        self.assertRaises(exception.InternalError, self.driver.get_config,
+                          self.instance, vif, None, self._flavor(), 'kvm')
+        self.assertRaises(exception.VirtualInterfacePlugException,
+                          self.driver.plug, self.instance, vif)
+        self.assertRaises(exception.InternalError, self.driver.unplug,
+                          self.instance, vif)
+        self.assertEqual([], self.plugin.calls)
+
+    # Plug and unplug through os-vif.
+
+    def _assert_plugged(self, operation, vif, vif_class, plugin_name):
+        (op, vif_obj, info), = self.plugin.calls
+        self.assertEqual(operation, op)
+        self.assertIsInstance(vif_obj, vif_class)
+        self.assertEqual(plugin_name, vif_obj.plugin)
+        self.assertEqual(PORT_ID, vif_obj.id)
+        self.assertEqual(INSTANCE_UUID, info.uuid)
+        # The agent makes DNS records from the display name.
+        self.assertEqual('web "front" -- 1', info.name)
+        self.assertEqual('2f37d7f6e51a4a1f8b6eb0917ffc8390', info.project_id)
+        return vif_obj
+
+    def test_plug_kernel(self):
+        self.driver.plug(self.instance, self.vif_kernel)
+        vif_obj = self._assert_plugged('plug', self.vif_kernel,
+                                       osv_vif.VIFGeneric, 'vrouter')
+        self.assertEqual(DEVNAME, vif_obj.vif_name)
+        self.assertEqual(9000, vif_obj.network.mtu)
+
+    def test_unplug_kernel(self):
+        self.driver.unplug(self.instance, self.vif_kernel)
+        self._assert_plugged('unplug', self.vif_kernel,
+                             osv_vif.VIFGeneric, 'vrouter')
+
+    def test_plug_dpdk(self):
+        self.driver.plug(self.instance, self.vif_dpdk)
+        vif_obj = self._assert_plugged('plug', self.vif_dpdk,
+                                       osv_vif.VIFVHostUser,
+                                       'contrail_vrouter')
+        self.assertEqual('server', vif_obj.mode)
+        self.assertEqual(SOCKET, vif_obj.path)
+
+    def test_plug_offload_direct(self):
+        self.driver.plug(self.instance, self.vif_direct)
+        vif_obj = self._assert_plugged('plug', self.vif_direct,
+                                       osv_vif.VIFHostDevice, 'vrouter')
+        self.assertEqual(osv_fields.VIFHostDeviceDevType.ETHERNET,
+                         vif_obj.dev_type)
+        offload = vif_obj.port_profile.datapath_offload
+        self.assertEqual(DEVNAME, offload.representor_name)
+        self.assertEqual(PCI_SLOT, offload.representor_address)
+
+    def test_unplug_offload_virtio_forwarder(self):
+        self.driver.unplug(self.instance, self.vif_forwarder)
+        vif_obj = self._assert_plugged('unplug', self.vif_forwarder,
+                                       osv_vif.VIFVHostUser, 'vrouter')
+        self.assertEqual(PCI_SLOT, vif_obj.port_profile.datapath_offload
+                         .representor_address)
+
+    def test_plug_display_name_unset(self):
+        self.instance.display_name = None
+        self.driver.plug(self.instance, self.vif_kernel)
+        (_op, _vif, info), = self.plugin.calls
+        self.assertEqual('instance-0000002a', info.name)
+
+    def test_plug_failure_names_port_and_cause(self):
+        self.plugin.error = RuntimeError('agent said: Invalid VN uuid')
+        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+                                self.driver.plug, self.instance,
+                                self.vif_kernel)
+        self.assertEqual('Failed to plug vRouter VIF %s: agent said: '
+                         'Invalid VN uuid' % PORT_ID, str(exc))
+
+    def test_unplug_failure_names_port_and_cause(self):
+        self.plugin.error = RuntimeError('agent unreachable')
+        exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
+                                self.driver.unplug, self.instance,
+                                self.vif_dpdk)
+        self.assertEqual('Failed to unplug virtual interface: vRouter VIF '
+                         '%s: agent unreachable' % PORT_ID, str(exc))
+
+    def test_plug_without_the_plugin(self):
+        self._load_os_vif_plugins({})
+        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+                                self.driver.plug, self.instance,
+                                self.vif_kernel)
+        self.assertIn(PORT_ID, str(exc))
+        self.assertIn('No VIF plugin was found with the name vrouter',
+                      str(exc))
+
+
+# (name, VIF fields, error raised by get_config, text of its message)
+INVALID_VROUTER_VIFS = [
+    ('unsupported_vnic_macvtap',
+     dict(type='vrouter', vnic_type='macvtap'),
+     exception.VRouterVIFInvalid, "'macvtap'"),
+    ('unsupported_vnic_direct_physical',
+     dict(type='vrouter', vnic_type='direct-physical'),
+     exception.VRouterVIFInvalid, "'direct-physical'"),
+    ('unsupported_vnic_vdpa',
+     dict(type='vrouter', vnic_type='vdpa'),
+     exception.VRouterVIFInvalid, "'vdpa'"),
+    ('unsupported_vnic_remote_managed',
+     dict(type='vrouter', vnic_type='remote-managed'),
+     exception.VRouterVIFInvalid, "'remote-managed'"),
+    ('direct_without_pci_slot',
+     dict(type='vrouter', vnic_type='direct', profile={}),
+     exception.VRouterVIFInvalid, 'pci_slot'),
+    ('direct_bad_pci_slot',
+     dict(type='vrouter', vnic_type='direct',
+          profile={'pci_slot': '0a:00.1'}),
+     exception.VRouterVIFInvalid, "'0a:00.1'"),
+    ('forwarder_without_pci_slot',
+     dict(type='vrouter', vnic_type='virtio-forwarder',
+          details={'vhostuser_socket': SOCKET}),
+     exception.VRouterVIFInvalid, 'pci_slot'),
+    ('forwarder_without_socket',
+     dict(type='vrouter', vnic_type='virtio-forwarder',
+          profile={'pci_slot': PCI_SLOT}),
+     exception.VifDetailsMissingVhostuserSockPath, 'vhostuser_sock_path'),
+    ('dpdk_without_socket',
+     dict(type='vhostuser', details={'vhostuser_vrouter_plug': True}),
+     exception.VifDetailsMissingVhostuserSockPath, 'vhostuser_sock_path'),
+    ('dpdk_relative_socket',
+     dict(type='vhostuser', details={'vhostuser_vrouter_plug': True,
+                                     'vhostuser_socket': 'uvh_vif_tap'}),
+     exception.VRouterVIFInvalid, 'absolute'),
+    ('dpdk_bad_mode',
+     dict(type='vhostuser', details={'vhostuser_vrouter_plug': True,
+                                     'vhostuser_socket': SOCKET,
+                                     'vhostuser_mode': 'listen'}),
+     exception.VRouterVIFInvalid, "'listen'"),
+    ('bad_mac',
+     dict(type='vrouter', address='fa:16:3e:4c:2c'),
+     exception.VRouterVIFInvalid, "'fa:16:3e:4c:2c'"),
+    ('zero_mac',
+     dict(type='vrouter', address='00:00:00:00:00:00'),
+     exception.VRouterVIFInvalid, "'00:00:00:00:00:00'"),
+    ('bad_devname',
+     dict(type='vrouter', devname='tap x/y'),
+     exception.VRouterVIFInvalid, "'tap x/y'"),
+    ('long_devname',
+     dict(type='vrouter', devname='tapdc065497-3c8d'),
+     exception.VRouterVIFInvalid, "'tapdc065497-3c8d'"),
+    ('bad_network_id',
+     dict(type='vrouter',
+          network=network_model.Network(id='net1', subnets=[])),
+     exception.VRouterVIFInvalid, "'net1'"),
+    ('network_missing',
+     dict(type='vrouter', network=None),
+     exception.VRouterVIFInvalid, 'network'),
+]
+
+
+@ddt.ddt
+class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
+    """Every invalid vRouter binding gives a typed error naming the port.
+
+    get_config raises Nova's Invalid exceptions; plug and unplug raise the
+    plug/unplug exceptions, with nothing handed to os-vif.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        self.instance = objects.Instance(uuid=INSTANCE_UUID, id=42,
+                                         display_name='vm')
+        self.plugin = RecordingVRouterPlugin()
+        manager = extension.ExtensionManager.make_test_instance(
+            [extension.Extension(name, None, None, self.plugin)
+             for name in ('vrouter', 'contrail_vrouter')])
+        self.useFixture(test.fixtures.MockPatchObject(
+            os_vif, '_EXT_MANAGER', manager))
+
+    @staticmethod
+    def _bad_vif(fields):
+        vif = _vif(mtu=1500)
+        vif.update(fields)
+        return vif
+
+    @ddt.named_data(*INVALID_VROUTER_VIFS)
+    def test_get_config(self, fields, error, mentions):
+        exc = self.assertRaises(
+            error, self.driver.get_config, self.instance,
+            self._bad_vif(fields), objects.ImageMeta.from_dict({}),
+            objects.Flavor(vcpus=1, extra_specs={}), 'kvm')
+        self.assertIn(PORT_ID, str(exc))
+        self.assertIn(mentions, str(exc))
+
+    @ddt.named_data(*INVALID_VROUTER_VIFS)
+    def test_plug(self, fields, error, mentions):
+        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+                                self.driver.plug, self.instance,
+                                self._bad_vif(fields))
+        self.assertIn(PORT_ID, str(exc))
+        self.assertIn(mentions, str(exc))
+        self.assertEqual([], self.plugin.calls)
+
+    @ddt.named_data(*INVALID_VROUTER_VIFS)
+    def test_unplug(self, fields, error, mentions):
+        exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
+                                self.driver.unplug, self.instance,
+                                self._bad_vif(fields))
+        self.assertIn(PORT_ID, str(exc))
+        self.assertIn(mentions, str(exc))
+        self.assertEqual([], self.plugin.calls)

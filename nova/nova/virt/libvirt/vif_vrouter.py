@@ -1,0 +1,178 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""libvirt VIF driver for the Tungsten Fabric / OpenSDN vRouter.
+
+vRouter VIFs (see nova.network.model_vrouter) get their interface config,
+plug and unplug here; every other VIF goes to LibvirtGenericVIFDriver,
+unchanged.  Plugging is done by the vRouter os-vif plugin ('vrouter' and
+'contrail_vrouter' entry points of the os-vif-vrouter distribution), which
+registers the port with the vRouter agent on this host.
+"""
+
+import os_vif
+from os_vif import exception as osv_exception
+from oslo_log import log as logging
+
+import nova.conf
+from nova import exception
+from nova.i18n import _
+from nova.network import model_vrouter
+from nova.virt.libvirt import designer
+from nova.virt.libvirt import vif as libvirt_vif
+
+
+LOG = logging.getLogger(__name__)
+
+CONF = nova.conf.CONF
+
+# Errors raised for a vRouter VIF that cannot be translated.
+_INVALID_VIF_ERRORS = (exception.VRouterVIFInvalid,
+                       exception.VifDetailsMissingVhostuserSockPath)
+
+
+def _cause(ex):
+    """The plugin's own error inside os-vif's Plug/UnplugException.
+
+    os-vif wraps whatever the plugin raised, together with the whole VIF
+    object, which would bury the cause in a long message.
+    """
+    if isinstance(ex, (osv_exception.PlugException,
+                       osv_exception.UnplugException)):
+        return ex.kwargs.get('err', ex)
+    return ex
+
+
+def _set_config_tap(conf, vif, flavor):
+    """<interface type='ethernet'>: libvirt creates the tap at start."""
+    designer.set_vif_host_backend_ethernet_config(conf, vif.vif_name)
+    designer.set_vif_bandwidth_config(conf, flavor)
+    if vif.network.mtu:
+        designer.set_vif_mtu_config(conf, vif.network.mtu)
+
+
+def _set_config_vhostuser(conf, vif, flavor):
+    """<interface type='vhostuser'>: QEMU serves or connects to the socket.
+
+    Used for the DPDK vRouter and for virtio-forwarder offload.  No
+    bandwidth limits (libvirt supports none for vhost-user) and no <mtu>:
+    libvirt 9.0 then tries to set the MTU of a host netdev named after the
+    target device, which vhost-user does not have, and the domain fails to
+    start ("Cannot set interface MTU").  The guest learns the MTU from the
+    network's DHCP instead.
+    """
+    # NOTE: get_base_config() picks a virtio backend driver ('vhost' or
+    # 'qemu') meant for taps; vhost-user has its own backend, so keep only
+    # the queue settings it made.
+    conf.driver_name = None
+    designer.set_vif_host_backend_vhostuser_config(
+        conf, vif.mode, vif.path, CONF.libvirt.rx_queue_size,
+        CONF.libvirt.tx_queue_size, vif.vif_name)
+
+
+def _set_config_hostdev(conf, vif, flavor):
+    """<interface type='hostdev' managed='yes'>: the VF, passed through.
+
+    The MAC comes from get_base_config(); libvirt sets it on the VF.  No
+    <mtu>: libvirt refuses it for hostdev interfaces, the guest's VF driver
+    owns it.
+    """
+    designer.set_vif_host_backend_hw_veb(
+        conf, 'hostdev', vif.dev_address, None)
+
+
+# vRouter datapath -> how its libvirt interface is configured.
+_CONFIG_SETTERS = {
+    model_vrouter.DATAPATH_KERNEL: _set_config_tap,
+    model_vrouter.DATAPATH_DPDK: _set_config_vhostuser,
+    model_vrouter.DATAPATH_OFFLOAD_DIRECT: _set_config_hostdev,
+    model_vrouter.DATAPATH_OFFLOAD_VIRTIO_FORWARDER: _set_config_vhostuser,
+}
+
+
+class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
+    """Generic libvirt VIF driver with first-class vRouter support."""
+
+    def get_config(self, instance, vif, image_meta, flavor, virt_type):
+        if not model_vrouter.is_vrouter_vif(vif):
+            return super().get_config(
+                instance, vif, image_meta, flavor, virt_type)
+        return self.get_config_vrouter(
+            instance, vif, image_meta, flavor, virt_type)
+
+    def plug(self, instance, vif):
+        if not model_vrouter.is_vrouter_vif(vif):
+            return super().plug(instance, vif)
+        return self.plug_vrouter(instance, vif)
+
+    def unplug(self, instance, vif):
+        if not model_vrouter.is_vrouter_vif(vif):
+            return super().unplug(instance, vif)
+        return self.unplug_vrouter(instance, vif)
+
+    def get_config_vrouter(self, instance, vif, image_meta, flavor,
+                           virt_type):
+        """Build the libvirt interface config of a vRouter VIF.
+
+        kernel: ethernet tap with MTU and multiqueue; dpdk and
+        offload-virtio-forwarder: vhost-user socket with its mode, path and
+        queues; offload-direct: hostdev with the VF's PCI address and MAC.
+
+        :param instance: nova.objects.Instance
+        :param vif: nova.network.model.VIF of a vRouter port
+        :param image_meta: nova.objects.ImageMeta
+        :param flavor: nova.objects.Flavor
+        :param virt_type: libvirt virtualization type
+        :returns: nova.virt.libvirt.config.LibvirtConfigGuestInterface
+        :raises: exception.VRouterVIFInvalid,
+            exception.VifDetailsMissingVhostuserSockPath
+        """
+        datapath = model_vrouter.get_datapath(vif)
+        vif_obj = model_vrouter.nova_to_osvif_vif(vif)
+        # MAC, model, multiqueue and rx queue size, as for any VIF.
+        conf = self.get_base_config(
+            instance, vif_obj.address, image_meta, flavor, virt_type,
+            vif['vnic_type'])
+        _CONFIG_SETTERS[datapath](conf, vif_obj, flavor)
+        return conf
+
+    def plug_vrouter(self, instance, vif):
+        """Register a vRouter VIF with the agent, through os-vif.
+
+        :raises: exception.VirtualInterfacePlugException naming the port
+            and the cause
+        """
+        try:
+            vif_obj = model_vrouter.nova_to_osvif_vif(vif)
+            os_vif.plug(vif_obj,
+                        model_vrouter.nova_to_osvif_instance(instance))
+        except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
+            raise exception.VirtualInterfacePlugException(
+                _("Failed to plug vRouter VIF %(port_id)s: %(cause)s") %
+                {'port_id': vif['id'], 'cause': _cause(ex)}) from ex
+
+    def unplug_vrouter(self, instance, vif):
+        """Remove a vRouter VIF from the agent, through os-vif.
+
+        :raises: exception.VirtualInterfaceUnplugException naming the port
+            and the cause
+        """
+        try:
+            vif_obj = model_vrouter.nova_to_osvif_vif(vif)
+            os_vif.unplug(vif_obj,
+                          model_vrouter.nova_to_osvif_instance(instance))
+        except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
+            raise exception.VirtualInterfaceUnplugException(
+                reason=_("vRouter VIF %(port_id)s: %(cause)s") %
+                {'port_id': vif['id'], 'cause': _cause(ex)}) from ex
