@@ -12,12 +12,13 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""os_vif_translate gives what unpatched Nova 34 gave, where it should.
+"""os_vif_translate gives what unpatched Nova gave, where it should.
 
-Runs in the patched Nova tree's environment.  The upstream results were
-recorded from pristine Nova by tools/record-upstream-os-vif and are kept in
-data/; the patched os_vif_util must agree with os_vif_translate (it calls
-it), so that there is one translation.
+Runs in the patched Nova tree's environment, for each Nova release the
+series is kept for.  The upstream results were recorded from pristine Nova
+of that release by tools/record-upstream-os-vif and are kept in data/ (one
+file a release); the patched os_vif_util must agree with os_vif_translate
+(it calls it), so that there is one translation.
 """
 
 import json
@@ -28,13 +29,15 @@ from nova.network import model_vrouter
 from nova.network import os_vif_util
 from nova import objects
 from nova import test
+import nova.version
 
 import os_vif_translate
 import vrouter_bindings
 
+NOVA_VERSION = nova.version.version_string()
 RECORDED = json.loads(
     (pathlib.Path(__file__).parent / 'data' /
-     'upstream-os-vif-34.0.0.json').read_text())
+     ('upstream-os-vif-%s.json' % NOVA_VERSION)).read_text())
 
 
 def _primitive(obj):
@@ -53,7 +56,7 @@ def _replace_strings(value, old, new):
 class UpstreamEquivalenceTestCase(test.NoDBTestCase):
 
     def test_every_binding_was_recorded(self):
-        self.assertEqual('34.0.0', RECORDED['nova_version'])
+        self.assertEqual(NOVA_VERSION, RECORDED['nova_version'])
         self.assertEqual(sorted(vrouter_bindings.BINDINGS),
                          sorted(RECORDED['vifs']))
 
