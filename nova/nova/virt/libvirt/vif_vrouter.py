@@ -67,10 +67,9 @@ def _set_config_vhostuser(conf, vif, flavor):
 
     Used for the DPDK vRouter and for virtio-forwarder offload.  No
     bandwidth limits (libvirt supports none for vhost-user) and no <mtu>:
-    libvirt 9.0 then tries to set the MTU of a host netdev named after the
-    target device, which vhost-user does not have, and the domain fails to
-    start ("Cannot set interface MTU").  The guest learns the MTU from the
-    network's DHCP instead.
+    with it, libvirt 9.0 (Debian 12) fails to start the domain ("Cannot
+    set interface MTU").  The guest learns the MTU from the network's DHCP
+    instead.
     """
     # NOTE: get_base_config() picks a virtio backend driver ('vhost' or
     # 'qemu') meant for taps; vhost-user has its own backend, so keep only
