@@ -348,9 +348,10 @@ class AgentStandIn(object):
             listener.bind((self.host, self.port))
             listener.listen(128)
             self._server = _Server(listener, self)
+            # A short poll interval: stop() waits for it.
             self._serve_thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={'poll_interval':
-                                                           0.05},
+                target=self._server.serve_forever,
+                kwargs={'poll_interval': 0.01},
                 name='agent-stand-in-%d' % self.port, daemon=True)
             self._serve_thread.start()
             self._listening.set()
