@@ -98,6 +98,7 @@ import re
 import socket
 import socketserver
 import struct
+import sys
 import threading
 import urllib.parse
 
@@ -196,6 +197,13 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         conn, address = self.socket.accept()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return conn, address
+
+    def handle_error(self, request, client_address):
+        # A client that resets its connection, or stop() cutting it, is
+        # business as usual here, not a traceback on stderr.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
     def shutdown_request(self, request):
         if request in self.to_reset:

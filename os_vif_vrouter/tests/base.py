@@ -33,9 +33,11 @@ from oslotest import base
 
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import constants
+from os_vif_vrouter import exception
 from os_vif_vrouter import opts
 from os_vif_vrouter import privsep
 from os_vif_vrouter.tests import agent_stand_in
+from os_vif_vrouter import validate
 
 objects.register_all()
 
@@ -135,3 +137,45 @@ def netdev_or_skip(test):
             errors='replace').strip()))
     test.skipTest('cannot create a dummy or veth netdev (%s)'
                   % '; '.join(errors))
+
+
+class FakeLinks(fixtures.Fixture):
+    """Replace the two netdev entrypoints with a strict in-memory model.
+
+    For tests that cannot create netdevs (not root): the devices are the
+    names given, each down; an unknown name is NetworkDeviceNotFound, as
+    the real entrypoints raise.
+
+    :ivar up: {device name: is it up}
+    :ivar ipv6_disabled: devices disable_ipv6 was called for
+    """
+
+    def __init__(self, *devices):
+        super().__init__()
+        self.up = {name: False for name in devices}
+        self.ipv6_disabled = set()
+
+    def _setUp(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.privileged.disable_ipv6', self.disable_ipv6))
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.privileged.set_link_state', self.set_link_state))
+
+    def _check(self, device):
+        validate.device_name(device)
+        if device not in self.up:
+            raise exception.NetworkDeviceNotFound(device=device)
+
+    def disable_ipv6(self, device):
+        self._check(device)
+        self.ipv6_disabled.add(device)
+        return True
+
+    def set_link_state(self, device, state):
+        self._check(device)
+        if state not in ('up', 'down'):
+            raise ValueError(state)
+        wanted = state == 'up'
+        changed = self.up[device] != wanted
+        self.up[device] = wanted
+        return changed
