@@ -98,11 +98,6 @@ class VhostUserSocketTimeout(VRouterException):
                'socket %(path)s within %(timeout).1f s')
 
 
-class DpdkNetlinkSocketMissing(VRouterException):
-    msg_fmt = ('The DPDK vRouter netlink socket %(path)s did not appear '
-               'within %(timeout).1f s')
-
-
 # The agent.
 
 class AgentError(VRouterException):

@@ -23,6 +23,7 @@ options).
 import copy
 
 from oslo_config import cfg
+from oslo_privsep import capabilities
 from oslo_privsep import priv_context
 
 from os_vif_vrouter import constants
@@ -101,14 +102,15 @@ def register_opts(conf=cfg.CONF):
 
 def list_opts():
     """The options, for oslo-config-generator (namespace os_vif_vrouter)."""
-    # The privsep options get the defaults our context sets, so that the
-    # sample shows what is used (the context's capabilities).
+    # The sample shows the capabilities our context keeps, by name (the
+    # context sets them as the default at run time).
     from os_vif_vrouter import privsep
 
     privileged = copy.deepcopy(priv_context.OPTS)
     for opt in privileged:
         if opt.dest == 'capabilities':
-            opt.default = list(privsep.CAPABILITIES)
+            opt.default = [capabilities.CAPS_BYVALUE[cap]
+                           for cap in privsep.CAPABILITIES]
     return [
         (constants.CONFIG_GROUP, copy.deepcopy(ALL_OPTS)),
         (constants.PRIVSEP_CONFIG_GROUP, privileged),
