@@ -24,6 +24,8 @@ INSTANCE = 'd3b4ebd8-8f47-4b5a-9a7b-1c2d3e4f5a6b'
 PROJECT_HEX = '9a8b7c6d5e4f30211203f4e5d6c7b8a9'
 PROJECT = '9a8b7c6d-5e4f-3021-1203-f4e5d6c7b8a9'
 
+objects.register_all()
+
 
 def new_port_id():
     return str(uuid.uuid4())
