@@ -85,7 +85,9 @@ host_opts = [
     cfg.StrOpt(
         'sysfs_root',
         default=constants.DEFAULT_SYSFS_ROOT,
-        help='Where sysfs is mounted. Only tests change this.'),
+        help='Where the host\'s sysfs is mounted, for finding VF '
+             'representors: /sys, unless nova-compute runs in a container '
+             'that mounts it elsewhere (tests point it at a fake tree).'),
 ]
 
 ALL_OPTS = agent_opts + host_opts

@@ -356,8 +356,7 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             return self._representor(vif, offload)
         except exception.RepresentorNotFound as exc:
-            LOG.warning('Port %(port)s: %(error)s; the representor is not '
-                        'set down', {'port': vif.id, 'error': exc})
+            LOG.warning('%(error)s; it is not set down', {'error': exc})
             return None
 
     @staticmethod

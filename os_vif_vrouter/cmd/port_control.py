@@ -175,8 +175,8 @@ def build_parser():
     add('--port_json_path', default=c.DEFAULT_PORT_DIR + '/',
         help='directory of the port files (default %(default)s)')
     add('--agent_timeout', type=_seconds, default=10.0, metavar='SECONDS',
-        help='seconds to wait for each answer of the agent (default '
-             '%(default)s)')
+        help='seconds to wait for each answer of the agent, 0 for no '
+             'limit (default %(default)s)')
     add('--agent_wait', type=_seconds, default=c.CLASSIC_AGENT_WAIT,
         metavar='SECONDS',
         help='VhostUser: seconds to wait for the agent\'s port to open '

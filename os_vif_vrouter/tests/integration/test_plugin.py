@@ -278,13 +278,28 @@ class TestKernel(PluginTestCase):
     def test_port_file_write_fails(self):
         self.agent.start()
         vif = vifs.kernel()
-        # A directory where the port file should be: the rename fails.
+
+        def disk_full(written):
+            raise OSError(28, 'No space left on device')
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.port_file._after_chunk', disk_full))
+        exc = self.assertRaises(exception.VRouterPlugError, self.plugin.plug,
+                                vif, self.info)
+        self.assertIsInstance(exc.error, exception.PortFileError)
+        self.assertIn('No space left on device', str(exc))
+        # The registration was undone.
+        self.assertGone(vif.id)
+
+    def test_port_file_unreadable(self):
+        self.agent.start()
+        vif = vifs.kernel()
         os.mkdir(os.path.join(self.stand_in.port_dir, vif.id))
         exc = self.assertRaises(exception.VRouterPlugError, self.plugin.plug,
                                 vif, self.info)
         self.assertIsInstance(exc.error, exception.PortFileError)
-        # The registration was undone.
-        self.assertNotIn(vif.id, self.agent.ports())
+        # Nothing was sent to the agent.
+        self.assertEqual([], self.agent.requests)
 
 
 class TestDpdk(PluginTestCase):
@@ -432,6 +447,26 @@ class TestOffload(OffloadTestCase):
         self.plugin.unplug(vif, self.info)
         self.assertFalse(self.links.up['nfp_v0.1'])
         self.assertGone(vif.id)
+
+    def test_unplug_without_port_file_resolves_again(self):
+        self.write_map('0 %s nfp_v0.1 1\n' % VF)
+        vif = vifs.direct(VF)
+        self.plugin.plug(vif, self.info)
+        os.unlink(os.path.join(self.stand_in.port_dir, vif.id))
+        self.plugin.unplug(vif, self.info)
+        self.assertFalse(self.links.up['nfp_v0.1'])
+        self.assertGone(vif.id)
+
+    def test_unplug_representor_not_found(self):
+        vif = vifs.direct(VF)
+        vif.port_profile.datapath_offload.representor_name = 'tapfallback'
+        self.plugin.plug(vif, self.info)
+        os.unlink(os.path.join(self.stand_in.port_dir, vif.id))
+        vif.port_profile.datapath_offload.representor_name = None
+        self.plugin.unplug(vif, self.info)
+        # Deregistered; the representor could not be named, so it stays.
+        self.assertGone(vif.id)
+        self.assertTrue(self.links.up['tapfallback'])
 
     def test_unplug_representor_gone(self):
         self.write_map('0 %s nfp_v0.1 1\n' % VF)
