@@ -42,6 +42,7 @@ privsep daemon (CAP_NET_ADMIN) instead of in-process, as in nova-compute.
 import argparse
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -200,6 +201,7 @@ def main():
         add, delete = bench_classic(agent, port_dir, args.classic)
         check(agent, port_dir, 0)
         classic = Result('classic CLI', args.classic, add, delete)
+    shutil.rmtree(port_dir)
 
     print('port files in %s, durable (fsync of file and directory); '
           'privileged calls %s; * = classic, one subprocess per port'
