@@ -241,6 +241,25 @@ class DevstackPluginTestCase(_ApplyTests, _PluginTestCase):
             self.assertIn('%s is already applied' % patch, out)
         self.assertEqual(applied, _tree_files(self.env.nova_dir))
 
+    def test_apply_to_a_git_checkout(self):
+        # devstack's NOVA_DIR is a git checkout: git apply works in its
+        # working tree and commits nothing.
+        nova_dir = self.env.nova_dir
+        self.addCleanup(shutil.rmtree, nova_dir / '.git')
+        git = ['git', '-C', str(nova_dir), '-c', 'user.name=test',
+               '-c', 'user.email=test@example.invalid']
+        _run(*git, 'init', '--quiet')
+        _run(*git, 'add', '--all')
+        _run(*git, 'commit', '--quiet', '-m', 'nova')
+        out = self.bash('apply_os_vif_vrouter_series').stdout
+        for patch in self.series():
+            self.assertIn('applied %s' % patch, out)
+        status = _run(*git, 'status', '--porcelain').stdout
+        self.assertIn(' M nova/virt/libvirt/driver.py', status)
+        self.assertIn('?? nova/virt/libvirt/vif_vrouter.py', status)
+        self.assertEqual(
+            '1\n', _run(*git, 'rev-list', '--count', 'HEAD').stdout)
+
     def test_apply_refuses_nova_imported_elsewhere(self):
         other = pathlib.Path(self.useFixture(fixtures.TempDir()).path)
         result = self.bash('apply_os_vif_vrouter_series', check=False,
