@@ -23,6 +23,8 @@ os_vif_translate.tests.strategies).
 
 import hypothesis
 from lxml import etree
+import os_vif
+from stevedore import extension
 
 from nova import exception
 from nova.network import model
@@ -49,6 +51,15 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             nova_fixtures.LibvirtFixture(stub_os_vif=False))
         libvirt.mock_uname.return_value = fakelibvirt.os_uname(
             'Linux', '', '5.10.13-200-generic', '', 'x86_64')
+        # NOTE: LibvirtFixture initializes os-vif, which loads every plugin
+        # installed, the real vRouter plugin included (it is, in the nova
+        # job's environment): a valid DPDK VIF would then wait for an agent
+        # on 127.0.0.1:9091 (vhostuser_agent_wait, 120 s an example).  No
+        # plugin here: os_vif.plug/unplug refuse every VIF that reaches
+        # them, which is a plug/unplug error too.
+        self.useFixture(test.fixtures.MockPatchObject(
+            os_vif, '_EXT_MANAGER',
+            extension.ExtensionManager.make_test_instance([])))
         self.schema = etree.RelaxNG(etree.parse(test_domain_schema.SCHEMA))
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
         self.instance = objects.Instance(**vrouter_bindings.INSTANCE)
@@ -84,8 +95,8 @@ class DriverFuzzTestCase(test.NoDBTestCase):
     def test_plug_unplug(self, legacy_vif):
         vif = self._hydrate(legacy_vif)
         hypothesis.assume(model_vrouter.is_vrouter_vif(vif))
-        # os-vif is not initialized here: a valid VIF reaches os_vif.plug,
-        # which refuses, and that is a plug error too.
+        # os-vif has no plugin here (see setUp): a valid VIF reaches
+        # os_vif.plug, which refuses, and that is a plug error too.
         try:
             self.driver.plug(self.instance, vif)
         except exception.VirtualInterfacePlugException:
