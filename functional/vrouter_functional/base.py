@@ -20,6 +20,7 @@ import uuid
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 from oslotest import base
+from testtools import content
 
 from vrouter_functional import compute
 from vrouter_functional import host
@@ -37,13 +38,14 @@ class FunctionalTestCase(base.BaseTestCase):
         if os.geteuid() != 0:
             self.fail('the functional tests run as root: use '
                       'tools/functional-job (tox -e functional)')
-        if not compute.plugin_available():
-            self.skipTest(compute.PLUGIN_MISSING)
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
         self.conf.set_override('virt_type', 'qemu', group='libvirt')
         self.libvirt = self.useFixture(libvirt_host.Libvirt())
 
     def compute_host(self, **kwargs):
+        """A compute node (compute.ComputeHost) for this test."""
+        if not compute.plugin_available():
+            self.skipTest(compute.PLUGIN_MISSING)
         return self.useFixture(compute.ComputeHost(**kwargs))
 
     def define(self, instance, ports, virt_type='qemu', shared_memory=False):
@@ -67,7 +69,17 @@ class FunctionalTestCase(base.BaseTestCase):
                                shared_memory=shared_memory)
         domain = self.useFixture(self.libvirt.define(guest))
         console = libvirt_host.Console(instance.console_log(files.path))
+        # Before the domain and its logs go: shown if the test fails.
+        self.addCleanup(self._add_logs, domain, console)
         return domain, console, files
+
+    def _add_logs(self, domain, console):
+        if os.path.exists(console.path):
+            self.addDetail('%s console' % domain.name,
+                           content.text_content(console.tail(100)))
+        if os.path.exists(domain.qemu_log):
+            self.addDetail('%s QEMU log' % domain.name,
+                           content.text_content(domain.qemu_log_tail(100)))
 
     def assertRegistered(self, compute_host, instance, port, system_name,
                          **expected):
@@ -94,6 +106,21 @@ class FunctionalTestCase(base.BaseTestCase):
         for key, value in expected.items():
             self.assertEqual(value, registered[key], key)
         return registered
+
+    def assertGuestReachesGateway(self, console, domain, path, port,
+                                  queues=1):
+        """The guest has the port's MAC, the network's MTU and as many
+        queues as asked on eth0, and pings its gateway through the
+        datapath: the gateway's namespace has learnt the guest's MAC.
+        """
+        nic = console.wait_for('nic', domain)
+        self.assertEqual(
+            {'mac': port.mac, 'mtu': str(port.mtu), 'queues': str(queues)},
+            nic.values)
+        self.assertEqual(port.devname, path.wait_attached())
+        ping = console.wait_for('ping', domain)
+        self.assertEqual(['ok'], ping.words, console.tail())
+        self.assertEqual(port.mac, path.neighbour(nova_guest.ADDRESS))
 
     def assertUnregistered(self, compute_host, port):
         """Neither the agent nor the port directory has the port."""

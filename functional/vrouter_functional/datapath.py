@@ -94,8 +94,14 @@ class KernelDatapath(fixtures.Fixture):
             raise self.error
         return self.device
 
-    def attached(self):
-        return self._attached.is_set() and self.error is None
+    def neighbour(self, address):
+        """The MAC address the namespace has learnt for address, or None.
+        """
+        fields = self.netns.ip('neigh', 'show', address,
+                               'dev', self.device).split()
+        if 'lladdr' not in fields:
+            return None
+        return fields[fields.index('lladdr') + 1]
 
 
 class TestPmd(fixtures.Fixture):

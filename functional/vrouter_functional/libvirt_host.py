@@ -18,6 +18,7 @@ The daemons (virtlogd, libvirtd) are started by tools/functional-job, not
 here: one pair serves every test process.
 """
 
+import os
 import shlex
 
 import fixtures
@@ -29,6 +30,8 @@ from vrouter_functional import host
 URI = 'qemu:///system'
 # The RELAX NG schemas virt-xml-validate uses (Debian package libvirt0).
 DOMAIN_SCHEMA = '/usr/share/libvirt/schemas/domain.rng'
+
+QEMU_LOG_DIR = '/var/log/libvirt/qemu'
 
 # What the guest's /init prints on the serial console starts with this.
 REPORT_PREFIX = 'VRTEST '
@@ -106,6 +109,11 @@ class Domain(fixtures.Fixture):
     def _undefine(self):
         self.destroy()
         self.dom.undefine()
+        # libvirt keeps the QEMU log of a domain it no longer knows.
+        try:
+            os.unlink(self.qemu_log)
+        except FileNotFoundError:
+            pass
 
     def start(self):
         self.dom.create()
@@ -120,10 +128,13 @@ class Domain(fixtures.Fixture):
     def live_xml(self):
         return etree.fromstring(self.dom.XMLDesc())
 
+    @property
+    def qemu_log(self):
+        return os.path.join(QEMU_LOG_DIR, self.name + '.log')
+
     def qemu_log_tail(self, lines=20):
-        path = '/var/log/libvirt/qemu/%s.log' % self.name
         try:
-            with open(path, errors='replace') as f:
+            with open(self.qemu_log, errors='replace') as f:
                 return ''.join(f.readlines()[-lines:])
         except OSError as exc:
             return '(no QEMU log: %s)' % exc

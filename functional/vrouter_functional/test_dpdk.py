@@ -63,11 +63,14 @@ class DpdkVRouterTest(base.FunctionalTestCase):
         self.assertTrue(domain.is_running())
         console.wait_for('booted', domain)
         self.assertTrue(testpmd.running(), testpmd.log())
+        # DPDK's vhost library says so once the handshake is done.
+        self.assertIn('(%s) new device' % port.socket, testpmd.log())
         self.assertTrue(domain.is_running(), domain.qemu_log_tail())
         socket = os.stat(port.socket)
         self.assertTrue(stat.S_ISSOCK(socket.st_mode))
         self.assertEqual(host.QEMU_USER, pwd.getpwuid(socket.st_uid).pw_name)
 
         domain.destroy()
+        self.assertFalse(os.path.exists(port.socket))
         node.unplug(instance, port)
         self.assertUnregistered(node, port)

@@ -42,14 +42,6 @@ class KernelVRouterTest(base.FunctionalTestCase):
                          interface.find('mtu').get('size'))
         self.assertEqual('virtio', interface.find('model').get('type'))
 
-    def assertGuestReachesGateway(self, console, domain, path):
-        nic = console.wait_for('nic', domain)
-        self.assertEqual(self.port.mac, nic.values['mac'])
-        self.assertEqual(str(nova_guest.MTU), nic.values['mtu'])
-        self.assertEqual(self.port.devname, path.wait_attached())
-        ping = console.wait_for('ping', domain)
-        self.assertEqual(['ok'], ping.words, console.tail())
-
     def assertDestroyed(self, domain, path):
         """The domain is stopped and its tap is gone (QEMU held the only
         file descriptor of it, wherever the datapath had put it).
@@ -73,7 +65,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         domain, console, _ = self.define(self.instance, [self.port])
         domain.start()
         self.assertEthernetInterface(domain)
-        self.assertGuestReachesGateway(console, domain, path)
+        self.assertGuestReachesGateway(console, domain, path, self.port)
 
         # Delete, as Nova does it: destroy the domain, then unplug.
         self.assertDestroyed(domain, path)
@@ -103,7 +95,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         self.assertEqual([self.port.id], node.agent.replayed)
         self.assertRegistered(node, self.instance, self.port,
                               self.port.devname)
-        self.assertGuestReachesGateway(console, domain, path)
+        self.assertGuestReachesGateway(console, domain, path, self.port)
 
         self.assertDestroyed(domain, path)
         node.unplug(self.instance, self.port)

@@ -76,11 +76,8 @@ class MultiqueueTest(base.FunctionalTestCase):
         self.assertMultiqueueDriver(domain, 'qemu')
         domain.start()
 
-        nic = console.wait_for('nic', domain)
-        self.assertEqual(str(VCPUS), nic.values['queues'])
-        self.assertEqual(self.port.devname, path.wait_attached())
-        ping = console.wait_for('ping', domain)
-        self.assertEqual(['ok'], ping.words, console.tail())
+        self.assertGuestReachesGateway(console, domain, path, self.port,
+                                       queues=VCPUS)
 
         domain.destroy()
         node.unplug(self.instance, self.port)
