@@ -54,7 +54,8 @@ _NETWORK = {
                   'meta': {}, 'floating_ips': []}],
          'routes': [], 'version': 6, 'meta': {}},
     ],
-    'meta': {'injected': False, 'tenant_id': '2f37d7f6e51a4a1f8b6eb0917ffc8390',
+    'meta': {'injected': False,
+             'tenant_id': '2f37d7f6e51a4a1f8b6eb0917ffc8390',
              'mtu': 1450, 'physical_network': None, 'tunneled': True},
 }
 

@@ -67,10 +67,9 @@ def _set_config_vhostuser(conf, vif, flavor):
 
     Used for the DPDK vRouter and for virtio-forwarder offload.  No
     bandwidth limits (libvirt supports none for vhost-user) and no <mtu>:
-    libvirt 9.0 then tries to set the MTU of a host netdev named after the
-    target device, which vhost-user does not have, and the domain fails to
-    start ("Cannot set interface MTU").  The guest learns the MTU from the
-    network's DHCP instead.
+    with it, libvirt 9.0 (Debian 12) fails to start the domain ("Cannot
+    set interface MTU").  The guest learns the MTU from the network's DHCP
+    instead.
     """
     # NOTE: get_base_config() picks a virtio backend driver ('vhost' or
     # 'qemu') meant for taps; vhost-user has its own backend, so keep only
@@ -101,8 +100,34 @@ _CONFIG_SETTERS = {
 }
 
 
+def _missing_plugins():
+    """The vRouter os-vif plugins that os-vif has not loaded.
+
+    :returns: a list of plugin names, or None before os_vif.initialize()
+    """
+    try:
+        info = os_vif.host_info()
+    except osv_exception.LibraryNotInitialized:
+        return None
+    return [name for name in model_vrouter.OS_VIF_PLUGINS
+            if not info.has_plugin(name)]
+
+
 class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
     """Generic libvirt VIF driver with first-class vRouter support."""
+
+    def __init__(self, host=None):
+        super().__init__(host)
+        # NOTE: without the plugin package, the first vRouter port fails
+        # to plug; say so once at start, where operators look.
+        missing = _missing_plugins()
+        if missing:
+            LOG.warning(
+                "vRouter ports cannot be plugged on this host: os-vif has "
+                "no %(plugins)s plugin. Install the os-vif-vrouter package "
+                "in nova-compute's environment and restart nova-compute "
+                "(hosts without vRouter ports can ignore this).",
+                {'plugins': ', '.join(repr(name) for name in missing)})
 
     def get_config(self, instance, vif, image_meta, flavor, virt_type):
         if not model_vrouter.is_vrouter_vif(vif):
@@ -150,13 +175,17 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
     def plug_vrouter(self, instance, vif):
         """Register a vRouter VIF with the agent, through os-vif.
 
-        :raises: exception.VirtualInterfacePlugException naming the port
-            and the cause
+        :raises: exception.VRouterPluginNotFound when the vRouter os-vif
+            plugin is not installed; exception.VirtualInterfacePlugException
+            naming the port and the cause for any other failure
         """
         try:
             vif_obj = model_vrouter.nova_to_osvif_vif(vif)
             os_vif.plug(vif_obj,
                         model_vrouter.nova_to_osvif_instance(instance))
+        except osv_exception.NoMatchingPlugin as ex:
+            raise exception.VRouterPluginNotFound(
+                port_id=vif['id'], plugin=ex.kwargs['plugin_name']) from ex
         except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
             raise exception.VirtualInterfacePlugException(
                 _("Failed to plug vRouter VIF %(port_id)s: %(cause)s") %
@@ -172,6 +201,14 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
             vif_obj = model_vrouter.nova_to_osvif_vif(vif)
             os_vif.unplug(vif_obj,
                           model_vrouter.nova_to_osvif_instance(instance))
+        except osv_exception.NoMatchingPlugin as ex:
+            raise exception.VirtualInterfaceUnplugException(
+                reason=_("vRouter VIF %(port_id)s: os-vif has no "
+                         "'%(plugin)s' plugin. Install the os-vif-vrouter "
+                         "package in nova-compute's environment and restart "
+                         "nova-compute.") %
+                {'port_id': vif['id'],
+                 'plugin': ex.kwargs['plugin_name']}) from ex
         except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
             raise exception.VirtualInterfaceUnplugException(
                 reason=_("vRouter VIF %(port_id)s: %(cause)s") %

@@ -13,10 +13,12 @@
 #    under the License.
 
 import copy
+from unittest import mock
 
 import ddt
 import os_vif
 from os_vif.objects import fields as osv_fields
+from os_vif.objects import host_info as osv_host_info
 from os_vif.objects import vif as osv_vif
 from os_vif import plugin as osv_plugin
 from stevedore import extension
@@ -56,30 +58,58 @@ def _vif(mtu=9000, **kwargs):
         devname=DEVNAME, **kwargs)
 
 
-class RecordingVRouterPlugin(osv_plugin.PluginBase):
-    """Stands in for the os-vif plugin, at the os-vif boundary.
-
-    os_vif.plug()/unplug() run for real (plugin lookup, error wrapping);
-    this records what they hand to the plugin, and fails when told to.
-    """
+class PluginRecorder(object):
+    """What the stand-in plugins were asked to do, and whether to fail."""
 
     def __init__(self):
-        super().__init__(config=None)
         self.calls = []
         self.error = None
 
+
+class RecordingVRouterPlugin(osv_plugin.PluginBase):
+    """Stands in for an os-vif plugin, at the os-vif boundary.
+
+    os_vif.plug()/unplug() and host_info() run for real (plugin lookup,
+    error wrapping); this records what they hand to the plugin, and fails
+    when told to.
+    """
+
+    def __init__(self, name, recorder):
+        super().__init__(config=None)
+        self.name = name
+        self.recorder = recorder
+
     def describe(self):
-        raise NotImplementedError()
+        return osv_host_info.HostPluginInfo(
+            plugin_name=self.name, vif_info=[
+                osv_host_info.HostVIFInfo(
+                    vif_object_name=osv_vif.VIFGeneric.__name__,
+                    min_version='1.0', max_version='1.0')])
 
     def plug(self, vif, instance_info):
-        self.calls.append(('plug', vif, instance_info))
-        if self.error:
-            raise self.error
+        self.recorder.calls.append(('plug', vif, instance_info))
+        if self.recorder.error:
+            raise self.recorder.error
 
     def unplug(self, vif, instance_info):
-        self.calls.append(('unplug', vif, instance_info))
-        if self.error:
-            raise self.error
+        self.recorder.calls.append(('unplug', vif, instance_info))
+        if self.recorder.error:
+            raise self.recorder.error
+
+
+def _vrouter_plugins(recorder):
+    return {name: RecordingVRouterPlugin(name, recorder)
+            for name in ('vrouter', 'contrail_vrouter')}
+
+
+def _load_os_vif_plugins(test_case, plugins):
+    # os_vif.initialize() loads plugins from entry points; give it these
+    # instead, and leave the rest of os-vif as it is.
+    manager = extension.ExtensionManager.make_test_instance(
+        [extension.Extension(name, None, None, obj)
+         for name, obj in plugins.items()])
+    test_case.useFixture(test.fixtures.MockPatchObject(
+        os_vif, '_EXT_MANAGER', manager))
 
 
 class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
@@ -123,18 +153,8 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
         self.instance = objects.Instance(
             uuid=INSTANCE_UUID, id=42, display_name='web "front" -- 1',
             project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390')
-        self.plugin = RecordingVRouterPlugin()
-        self._load_os_vif_plugins({'vrouter': self.plugin,
-                                   'contrail_vrouter': self.plugin})
-
-    def _load_os_vif_plugins(self, plugins):
-        # os_vif.initialize() loads plugins from entry points; give it ours
-        # instead, and leave the rest of os-vif as it is.
-        manager = extension.ExtensionManager.make_test_instance(
-            [extension.Extension(name, None, None, obj)
-             for name, obj in plugins.items()])
-        self.useFixture(test.fixtures.MockPatchObject(
-            os_vif, '_EXT_MANAGER', manager))
+        self.plugin = PluginRecorder()
+        _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
 
     def _flavor(self, vcpus=1, extra_specs=None):
         return objects.Flavor(
@@ -332,6 +352,18 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               </source>
             </interface>""", self._config_xml(self.vif_direct))
 
+    def test_offload_direct_no_mtu(self):
+        vif = copy.deepcopy(self.vif_direct)
+        vif['network']['meta']['mtu'] = None
+        self.assertXmlEqual("""
+            <interface type="hostdev" managed="yes">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <source>
+                <address type="pci" domain="0x0000" bus="0x0a"
+                         slot="0x00" function="0x1"/>
+              </source>
+            </interface>""", self._config_xml(vif))
+
     def test_offload_direct_multiqueue_ignored(self):
         flavor = self._flavor(
             vcpus=4, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
@@ -353,6 +385,18 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
                       path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
               <target dev="tapdc065497-3c"/>
             </interface>""", self._config_xml(self.vif_forwarder))
+
+    def test_offload_virtio_forwarder_no_mtu_qemu(self):
+        vif = copy.deepcopy(self.vif_forwarder)
+        vif['network']['meta']['mtu'] = None
+        self.assertXmlEqual("""
+            <interface type="vhostuser">
+              <mac address="fa:16:3e:4c:2c:30"/>
+              <model type="virtio"/>
+              <source type="unix" mode="server"
+                      path="/var/run/vrouter/uvh_vif_tapdc065497-3c"/>
+              <target dev="tapdc065497-3c"/>
+            </interface>""", self._config_xml(vif, virt_type='qemu'))
 
     def test_offload_virtio_forwarder_multiqueue(self):
         flavor = self._flavor(
@@ -471,13 +515,46 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
                          '%s: agent unreachable' % PORT_ID, str(exc))
 
     def test_plug_without_the_plugin(self):
-        self._load_os_vif_plugins({})
-        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+        _load_os_vif_plugins(self, {})
+        exc = self.assertRaises(exception.VRouterPluginNotFound,
                                 self.driver.plug, self.instance,
+                                self.vif_dpdk)
+        # A VirtualInterfacePlugException, as the compute manager expects.
+        self.assertIsInstance(exc, exception.VirtualInterfacePlugException)
+        self.assertEqual(
+            "Cannot plug vRouter VIF %s: os-vif has no 'contrail_vrouter' "
+            "plugin. Install the os-vif-vrouter package in nova-compute's "
+            "environment and restart nova-compute." % PORT_ID, str(exc))
+
+    def test_unplug_without_the_plugin(self):
+        _load_os_vif_plugins(self, {})
+        exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
+                                self.driver.unplug, self.instance,
                                 self.vif_kernel)
         self.assertIn(PORT_ID, str(exc))
-        self.assertIn('No VIF plugin was found with the name vrouter',
-                      str(exc))
+        self.assertIn("os-vif has no 'vrouter' plugin. Install the "
+                      "os-vif-vrouter package", str(exc))
+
+    def test_start_warns_once_without_the_plugins(self):
+        _load_os_vif_plugins(
+            self, {'ovs': RecordingVRouterPlugin('ovs', self.plugin)})
+        with mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
+            vif_vrouter.LibvirtVRouterVIFDriver()
+        warning.assert_called_once()
+        self.assertEqual("'vrouter', 'contrail_vrouter'",
+                         warning.call_args[0][1]['plugins'])
+
+    def test_start_quiet_with_the_plugins(self):
+        with mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
+            vif_vrouter.LibvirtVRouterVIFDriver()
+        warning.assert_not_called()
+
+    def test_start_before_os_vif_initialize(self):
+        # (MockPatchObject would take new=None for "a MagicMock".)
+        with mock.patch.object(os_vif, '_EXT_MANAGER', None), \
+                mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
+            vif_vrouter.LibvirtVRouterVIFDriver()
+        warning.assert_not_called()
 
 
 # (name, VIF fields, error raised by get_config, text of its message)
@@ -540,6 +617,14 @@ INVALID_VROUTER_VIFS = [
     ('network_missing',
      dict(type='vrouter', network=None),
      exception.VRouterVIFInvalid, 'network'),
+    ('subnets_not_a_list',
+     dict(type='vrouter',
+          network={'id': 'b82c1929-051e-481d-8110-4669916c7915',
+                   'subnets': {}}),
+     exception.VRouterVIFInvalid, 'subnets'),
+    ('profile_not_a_mapping',
+     dict(type='vrouter', vnic_type='direct', profile='0000:0a:00.1'),
+     exception.VRouterVIFInvalid, 'profile'),
 ]
 
 
@@ -557,18 +642,29 @@ class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
         self.instance = objects.Instance(uuid=INSTANCE_UUID, id=42,
                                          display_name='vm')
-        self.plugin = RecordingVRouterPlugin()
-        manager = extension.ExtensionManager.make_test_instance(
-            [extension.Extension(name, None, None, self.plugin)
-             for name in ('vrouter', 'contrail_vrouter')])
-        self.useFixture(test.fixtures.MockPatchObject(
-            os_vif, '_EXT_MANAGER', manager))
+        self.plugin = PluginRecorder()
+        _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
 
     @staticmethod
     def _bad_vif(fields):
         vif = _vif(mtu=1500)
         vif.update(fields)
         return vif
+
+    def test_invalid_port_id(self):
+        vif = self._bad_vif(dict(type='vrouter', id='../../etc/passwd'))
+        exc = self.assertRaises(
+            exception.VRouterVIFInvalid, self.driver.get_config,
+            self.instance, vif, objects.ImageMeta.from_dict({}),
+            objects.Flavor(vcpus=1, extra_specs={}), 'kvm')
+        self.assertIn("'../../etc/passwd'", str(exc))
+        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+                                self.driver.plug, self.instance, vif)
+        self.assertIn("'../../etc/passwd'", str(exc))
+        exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
+                                self.driver.unplug, self.instance, vif)
+        self.assertIn("'../../etc/passwd'", str(exc))
+        self.assertEqual([], self.plugin.calls)
 
     @ddt.named_data(*INVALID_VROUTER_VIFS)
     def test_get_config(self, fields, error, mentions):
