@@ -49,6 +49,8 @@ PLUGIN_MISSING = ('the os-vif plugin os_vif_vrouter (and its agent '
                   'stand-in) is not installed in this environment')
 
 CONF = cfg.CONF
+# The plugin's options, for both of its names.
+PLUGIN_GROUP = 'os_vif_vrouter'
 
 # The privsep daemon's command: privsep-helper of this environment.  Nova
 # runs it through sudo and nova-rootwrap; the suite is root already.
@@ -104,14 +106,15 @@ class ComputeHost(fixtures.Fixture):
             'agent_host': '127.0.0.1',
             'agent_port': self.agent.port,
             'port_dir': self.port_dir,
-            # A DPDK port needs the agent: do not wait the classic 120 s
-            # for one that a test stopped on purpose.
+            # Bounds the wait of a DPDK plug whose agent is down.
             'vhostuser_agent_wait': 30.0,
+            'representor_map': self.representor_map,
         }
-        if self.representor_map is not None:
-            options['representor_map'] = self.representor_map
         for name, value in options.items():
-            CONF.set_override(name, value, group='os_vif_vrouter')
+            if value is None:
+                CONF.clear_override(name, group=PLUGIN_GROUP)
+            else:
+                CONF.set_override(name, value, group=PLUGIN_GROUP)
         CONF.set_override('helper_command', PRIVSEP_HELPER,
                           group=plugin_privsep.vif_plug.cfg_section)
         os_vif.initialize(reset=True)

@@ -189,7 +189,6 @@ def writable_by(path, user):
     st = os.stat(path)
     if st.st_uid == entry.pw_uid:
         return bool(st.st_mode & 0o200)
-    groups = {g for g in os.getgrouplist(entry.pw_name, entry.pw_gid)}
-    if st.st_gid in groups:
+    if st.st_gid in os.getgrouplist(entry.pw_name, entry.pw_gid):
         return bool(st.st_mode & 0o020)
     return bool(st.st_mode & 0o002)
