@@ -1,0 +1,276 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""HTTP client of the vRouter agent's REST port API.
+
+The agent speaks HTTP/1.1 with keep-alive on 127.0.0.1:9091.  Connections
+are kept in a small locked pool, so that a burst of plugs reuses a few
+warm connections instead of paying a TCP handshake per request, and so
+that it works the same under native threads and eventlet.
+
+Every failure is a typed :class:`os_vif_vrouter.exception.AgentError`:
+
+=====================  ===================================================
+AgentNotRunning        connection refused: the agent is down or still
+                       initialising (it opens its port last)
+AgentUnreachable       no connection for another reason (connect timeout,
+                       no route)
+AgentConnectionLost    the connection broke before an answer
+AgentTimeout           no answer within the read timeout
+AgentNotReady          :meth:`AgentClient.wait_until_listening` gave up
+AgentRequestFailed     the agent answered an error: HTTP status and the
+                       agent's message
+=====================  ===================================================
+"""
+
+import collections
+import http.client
+import json
+import socket
+import threading
+
+from oslo_log import log as logging
+
+from os_vif_vrouter import backoff
+from os_vif_vrouter import constants
+from os_vif_vrouter import exception
+from os_vif_vrouter import validate
+
+LOG = logging.getLogger(__name__)
+
+_HEADERS = {'Content-Type': 'application/json',
+            'Accept': 'application/json'}
+
+# Failures that mean the server closed a kept-alive connection before it
+# read our request (idle close, agent restart): retried once on a fresh
+# connection.  Safe, because every request this client sends is
+# idempotent at the agent: re-adding a port only bumps its version,
+# deleting an unknown port answers 200.
+_STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected,
+                            ConnectionResetError, BrokenPipeError,
+                            ConnectionAbortedError)
+
+
+def _agent_message(body):
+    """The message of an agent error body: {"error": "{ <message> }"}."""
+    text = body.decode('utf-8', errors='replace')
+    try:
+        error = json.loads(text)['error']
+    except (ValueError, KeyError, TypeError):
+        return text.strip() or '(no message)'
+    if not isinstance(error, str):
+        return text.strip()
+    error = error.strip()
+    if error.startswith('{') and error.endswith('}'):
+        error = error[1:-1].strip()
+    return error
+
+
+class AgentClient(object):
+    """Client of one vRouter agent.  Thread-safe.
+
+    :param host: the agent's address
+    :param port: the agent's TCP port
+    :param connect_timeout: seconds to wait for a TCP connection
+    :param read_timeout: seconds to wait for each answer
+    :param max_idle: connections kept open between requests
+    """
+
+    def __init__(self, host=constants.DEFAULT_AGENT_HOST,
+                 port=constants.DEFAULT_AGENT_PORT, connect_timeout=2.0,
+                 read_timeout=10.0, max_idle=4):
+        self.host = host
+        self.port = port
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self._max_idle = max_idle
+        self._idle = collections.deque()
+        self._lock = threading.Lock()
+
+    @property
+    def address(self):
+        return '%s:%d' % (self.host, self.port)
+
+    # Connection pool.
+
+    def _new_connection(self, request):
+        conn = http.client.HTTPConnection(self.host, self.port,
+                                          timeout=self.connect_timeout)
+        try:
+            conn.connect()
+        except ConnectionRefusedError:
+            conn.close()
+            raise exception.AgentNotRunning(address=self.address,
+                                            request=request)
+        except socket.timeout:
+            conn.close()
+            raise exception.AgentUnreachable(
+                address=self.address, request=request,
+                reason='no connection within %.1f s' % self.connect_timeout)
+        except OSError as exc:
+            conn.close()
+            raise exception.AgentUnreachable(
+                address=self.address, request=request,
+                reason=exc.strerror or str(exc))
+        # Connected: from now on the read timeout applies.
+        conn.sock.settimeout(self.read_timeout)
+        return conn
+
+    def _take(self):
+        with self._lock:
+            return self._idle.pop() if self._idle else None
+
+    def _give_back(self, conn):
+        with self._lock:
+            if len(self._idle) < self._max_idle:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self):
+        """Close the idle connections (in-flight ones close when done)."""
+        with self._lock:
+            idle, self._idle = self._idle, collections.deque()
+        for conn in idle:
+            conn.close()
+
+    # Requests.
+
+    def _exchange(self, conn, method, path, body):
+        conn.request(method, path, body=body, headers=_HEADERS)
+        response = conn.getresponse()
+        return response.status, response.read(), response.will_close
+
+    def _request(self, method, path, body=None):
+        """Send one request; return (status, body bytes).
+
+        :raises: AgentUnavailable subclasses
+        """
+        request = '%s %s' % (method, path)
+        conn = self._take()
+        reused = conn is not None
+        while True:
+            if conn is None:
+                conn = self._new_connection(request)
+            try:
+                status, data, will_close = self._exchange(
+                    conn, method, path, body)
+            except _STALE_CONNECTION_ERRORS as exc:
+                conn.close()
+                if reused:
+                    LOG.debug('vRouter agent closed a kept-alive '
+                              'connection (%(error)s); retrying %(request)s '
+                              'on a new one',
+                              {'error': exc, 'request': request})
+                    conn, reused = None, False
+                    continue
+                raise exception.AgentConnectionLost(
+                    address=self.address, request=request,
+                    reason=str(exc) or type(exc).__name__)
+            except socket.timeout:
+                conn.close()
+                raise exception.AgentTimeout(
+                    address=self.address, request=request,
+                    timeout=self.read_timeout)
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                raise exception.AgentConnectionLost(
+                    address=self.address, request=request,
+                    reason=str(exc) or type(exc).__name__)
+            if will_close:
+                conn.close()
+            else:
+                self._give_back(conn)
+            return status, data
+
+    def _call(self, method, path, body=None, ok=(200,)):
+        status, data = self._request(method, path, body)
+        if status not in ok:
+            raise exception.AgentRequestFailed(
+                address=self.address, request='%s %s' % (method, path),
+                status=status, error=_agent_message(data))
+        return status, data
+
+    def add_port(self, request_json):
+        """POST /port with the port-add JSON (a str, sent as is).
+
+        :raises: AgentRequestFailed (the agent refused the port),
+            AgentUnavailable subclasses
+        """
+        self._call('POST', '/port', request_json.encode('utf-8'))
+
+    def delete_port(self, port_id):
+        """DELETE /port/<port_id>; fine for a port the agent does not know.
+
+        :raises: AgentRequestFailed, AgentUnavailable subclasses
+        """
+        self._call('DELETE', '/port/' + validate.port_id(port_id))
+
+    def get_port(self, port_id):
+        """GET /port/<port_id>: the agent's JSON of the port, or None.
+
+        The agent answers 404 until it has the interface with its VM, VN
+        and IPAM.
+
+        :raises: AgentRequestFailed, AgentUnavailable subclasses
+        """
+        status, data = self._call('GET', '/port/' + validate.port_id(port_id),
+                                  ok=(200, 404))
+        if status == 404:
+            return None
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise exception.AgentRequestFailed(
+                address=self.address, request='GET /port/' + port_id,
+                status=status, error='not JSON: %r' % data[:200])
+
+    def enable_port(self, port_id):
+        """PUT /enable-port/<port_id> (ESXi ports only, at the agent)."""
+        self._call('PUT', '/enable-port/' + validate.port_id(port_id))
+
+    def disable_port(self, port_id):
+        """PUT /disable-port/<port_id> (ESXi ports only, at the agent)."""
+        self._call('PUT', '/disable-port/' + validate.port_id(port_id))
+
+    def sync_ports(self):
+        """POST /syncports: the agent deletes, after its stale timeout, the
+        ports not added again in the meantime.
+        """
+        self._call('POST', '/syncports')
+
+    def wait_until_listening(self, timeout, clock=None, sleep=None):
+        """Wait for the agent to accept connections, with backoff.
+
+        Connection refused is retried until timeout (seconds) has passed;
+        the connection made is kept for the next request.
+
+        :raises: AgentNotReady after timeout, AgentUnreachable at once for
+            any other connection failure
+        """
+        def connect():
+            return self._new_connection('connection check')
+
+        try:
+            conn, waited = backoff.retry(
+                connect, exception.AgentNotRunning, timeout,
+                clock=clock, sleep=sleep)
+        except backoff.GaveUp as gave_up:
+            raise exception.AgentNotReady(address=self.address,
+                                          waited=gave_up.waited)
+        if waited:
+            LOG.info('vRouter agent at %(address)s accepted a connection '
+                     'after %(waited).1f s',
+                     {'address': self.address, 'waited': waited})
+        self._give_back(conn)

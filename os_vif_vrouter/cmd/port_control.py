@@ -1,0 +1,365 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""vrouter-port-control: add and delete vRouter ports from the command line.
+
+A drop-in for the classic ``vrouter-port-control`` script of the vRouter
+agent (same options, same exit codes), built on the plugin's own agent
+client, port request builder and atomic port files.  Like the classic
+script it must run as root: it does the privileged file work in its own
+process (no privsep daemon).
+
+Differences from the classic script, all on purpose:
+
+- the port file is written only after the agent accepted the port (or
+  when the agent is down, in kernel mode), atomically; a port the agent
+  refuses leaves no file behind;
+- values are checked before anything is sent: a port UUID must be
+  canonical lower case (it becomes a file name), addresses must parse;
+  a missing --ip_address / --ipv6_address is sent as 0.0.0.0 / ::, and a
+  missing VLAN id as -1 (the classic script sent null, which the agent
+  refuses);
+- option values are taken as given: quotes, spaces and "--" inside a
+  value (``--vm_name='a "b" -- c'``) are kept, never re-split or stripped;
+- --no_persist takes a boolean (true/false/yes/no/1/0, or no value for
+  true), where the classic script took any non-empty string as true.
+"""
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+
+# oslo.privsep imports eventlet, which warns on import that it is
+# deprecated; a command-line tool's output is not the place for that.
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+
+from os_vif_vrouter import agent_client  # noqa: E402
+from os_vif_vrouter import backoff  # noqa: E402
+from os_vif_vrouter import constants as c  # noqa: E402
+from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import port_request  # noqa: E402
+from os_vif_vrouter import privileged  # noqa: E402
+from os_vif_vrouter import privsep  # noqa: E402
+from os_vif_vrouter import registration  # noqa: E402
+
+# Exit codes of the classic script.
+EXIT_OK = 0
+EXIT_BAD_ARGUMENT = 1
+EXIT_USAGE = 2  # also: the agent's port did not open in time (vhost-user)
+EXIT_AGENT_PORT_NOT_OPEN = 2
+EXIT_NO_DPDK_NETLINK = 3
+EXIT_ADD_REFUSED = 4
+EXIT_AGENT_UNREACHABLE = 5
+EXIT_NO_VHOSTUSER_SOCKET = 6
+
+OPERS = ('add', 'delete', 'enable', 'disable')
+PORT_TYPES = {
+    'NovaVMPort': c.PORT_TYPE_VM,
+    'NameSpacePort': c.PORT_TYPE_NAMESPACE,
+    'ESXiPort': c.PORT_TYPE_ESXI,
+}
+VIF_TYPE_VROUTER = 'Vrouter'
+VIF_TYPE_VHOSTUSER = 'VhostUser'
+VIF_TYPES = (VIF_TYPE_VROUTER, VIF_TYPE_VHOSTUSER)
+_TRUE = ('true', 'yes', '1', 'on')
+_FALSE = ('false', 'no', '0', 'off', '')
+
+EPILOG = """\
+exit codes:
+  0  success; also an add with --vif_type=Vrouter while the agent is down
+     (connection refused): the port file is written and the agent adds
+     the port when it starts
+  1  bad argument, or delete/enable/disable failed
+  2  usage error; or, with --vif_type=VhostUser, the agent's port did not
+     open within --agent_wait seconds
+  3  --vif_type=VhostUser: the DPDK netlink socket did not appear within
+     --socket_wait seconds
+  4  the agent answered an error to the add (no port file is left)
+  5  the agent could not be reached: with --vif_type=VhostUser any
+     connection failure; with Vrouter, a connection that broke or timed
+     out (the outcome at the agent is unknown)
+  6  --vif_type=VhostUser --vhostuser_mode=0: the vRouter did not create
+     the vhost-user socket within --socket_wait seconds
+"""
+
+
+class _Exit(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def _boolean(value):
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError('expected true or false, not %r'
+                                     % value)
+
+
+def _seconds(value):
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError('expected seconds (a number >= 0), '
+                                         'not %r' % value)
+    return seconds
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='vrouter-port-control',
+        description='Add, delete, enable or disable a port at the vRouter '
+                    'agent and keep its port file (a drop-in for the '
+                    'classic vrouter-port-control). Run it as root. Give '
+                    'values as --option=value.',
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    add = parser.add_argument
+    add('--oper', required=True, metavar='|'.join(OPERS),
+        help='operation: add registers the port and writes its file; '
+             'delete removes both; enable/disable set the link state of '
+             'an ESXi port')
+    add('--uuid', required=True,
+        help='port (VMI) UUID, canonical lower case; also the port file name')
+    add('--instance_uuid', help='instance (VM) UUID (add)')
+    add('--vn_uuid', help='virtual network UUID (add)')
+    add('--vm_project_uuid', default='',
+        help='project UUID, 32 hex digits or dashed; sent dashed, or "" '
+             'when not given (add)')
+    add('--ip_address', help='IPv4 address; 0.0.0.0 when not given (add)')
+    add('--ipv6_address',
+        help='IPv6 address; :: when not given or "None" (add)')
+    add('--vm_name', default='',
+        help='the instance\'s display name, sent as given; the agent makes '
+             'DNS records from it (add)')
+    add('--mac', help='MAC address, xx:xx:xx:xx:xx:xx (add)')
+    add('--tap_name',
+        help='host device name: tap, or VF representor (add)')
+    add('--port_type', default='NovaVMPort', metavar='|'.join(PORT_TYPES),
+        help='NovaVMPort (default), NameSpacePort or ESXiPort (add)')
+    add('--tx_vlan_id', default='-1',
+        help='transmit VLAN id, -1 for none (default) (add)')
+    add('--rx_vlan_id', default='-1',
+        help='receive VLAN id, -1 for none (default) (add)')
+    add('--vif_type', default=VIF_TYPE_VROUTER, metavar='|'.join(VIF_TYPES),
+        help='Vrouter (kernel datapath, default) or VhostUser (DPDK) (add)')
+    add('--vhostuser_socket',
+        help='vhost-user socket path; required with --vif_type=VhostUser')
+    add('--vhostuser_mode', default='0', metavar='0|1',
+        help='0 (default): the vRouter creates the socket and QEMU '
+             'connects; 1: QEMU is the server and the vRouter connects')
+    add('--no_persist', type=_boolean, nargs='?', const=True, default=False,
+        metavar='BOOL', help='do not read, write or remove the port file')
+    add('--agent_host', default=c.DEFAULT_AGENT_HOST,
+        help='address of the agent\'s REST port API (default %(default)s)')
+    add('--agent_port', default=str(c.DEFAULT_AGENT_PORT),
+        help='TCP port of the agent\'s REST port API (default %(default)s)')
+    add('--port_json_path', default=c.DEFAULT_PORT_DIR + '/',
+        help='directory of the port files (default %(default)s)')
+    add('--agent_timeout', type=_seconds, default=10.0, metavar='SECONDS',
+        help='seconds to wait for each answer of the agent, 0 for no '
+             'limit (default %(default)s)')
+    add('--agent_wait', type=_seconds, default=c.CLASSIC_AGENT_WAIT,
+        metavar='SECONDS',
+        help='VhostUser: seconds to wait for the agent\'s port to open '
+             '(default %(default)s)')
+    add('--socket_wait', type=_seconds, default=c.CLASSIC_SOCKET_WAIT,
+        metavar='SECONDS',
+        help='VhostUser: seconds to wait for the DPDK netlink socket, and '
+             'for the vhost-user socket with --vhostuser_mode=0 (default '
+             '%(default)s)')
+    add('--dpdk_netlink_socket', default=c.DEFAULT_DPDK_NETLINK_SOCKET,
+        help='VhostUser: the DPDK vRouter\'s netlink socket (default '
+             '%(default)s)')
+    add('--verbose', action='store_true', help='log what is done')
+    return parser
+
+
+def _int(name, value, choices=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or (choices is not None and number not in choices):
+        raise _Exit(EXIT_BAD_ARGUMENT,
+                    'Invalid argument for %s %s' % (name, value))
+    return number
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise _Exit(EXIT_BAD_ARGUMENT,
+                    'Invalid argument for %s %s' % (name, value))
+
+
+def _registrar(args):
+    client = agent_client.AgentClient(
+        host=args.agent_host,
+        port=_int('agent_port', args.agent_port, range(1, 65536)),
+        read_timeout=args.agent_timeout or None)
+    try:
+        return registration.Registrar(client, args.port_json_path,
+                                      persist=not args.no_persist)
+    except exception.InvalidPortDirectory as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+
+
+def _request(args):
+    _check_choice('port_type', args.port_type, PORT_TYPES)
+    _check_choice('vif_type', args.vif_type, VIF_TYPES)
+    vhostuser_mode = None
+    if args.vif_type == VIF_TYPE_VHOSTUSER:
+        if not args.vhostuser_socket:
+            raise _Exit(EXIT_BAD_ARGUMENT,
+                        '--vhostuser_socket is required with '
+                        '--vif_type=VhostUser')
+        vhostuser_mode = _int('vhostuser_mode', args.vhostuser_mode,
+                              (c.VHOSTUSER_MODE_VROUTER_SERVER,
+                               c.VHOSTUSER_MODE_VROUTER_CLIENT))
+    ipv6 = args.ipv6_address
+    if ipv6 in ('', 'None'):
+        # The classic script's spelling of "no IPv6 address".
+        ipv6 = None
+    try:
+        return port_request.build(
+            port_id=args.uuid,
+            instance_id=args.instance_uuid,
+            vn_id=args.vn_uuid,
+            display_name=args.vm_name,
+            mac_address=args.mac,
+            system_name=args.tap_name,
+            project_id=args.vm_project_uuid,
+            ip_address=args.ip_address or None,
+            ip6_address=ipv6,
+            port_type=PORT_TYPES[args.port_type],
+            rx_vlan_id=_int('rx_vlan_id', args.rx_vlan_id),
+            tx_vlan_id=_int('tx_vlan_id', args.tx_vlan_id),
+            vhostuser_mode=vhostuser_mode,
+            author='vrouter-port-control (os-vif-vrouter)')
+    except exception.VRouterException as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+
+
+def _wait_for_path(path, timeout, code, what):
+    try:
+        backoff.wait_for(lambda: os.path.exists(path), timeout)
+    except backoff.GaveUp:
+        raise _Exit(code, '%s %s did not appear within %.1f s'
+                    % (what, path, timeout))
+
+
+def _add(args):
+    request = _request(args)
+    registrar = _registrar(args)
+    vhostuser = args.vif_type == VIF_TYPE_VHOSTUSER
+    if vhostuser:
+        try:
+            registrar.client.wait_until_listening(args.agent_wait)
+        except exception.AgentUnavailable as exc:
+            raise _Exit(EXIT_AGENT_PORT_NOT_OPEN, exc.format_message())
+        _wait_for_path(args.dpdk_netlink_socket, args.socket_wait,
+                       EXIT_NO_DPDK_NETLINK, 'The DPDK netlink socket')
+    try:
+        registered = registrar.register(request, agent_down_ok=not vhostuser)
+    except exception.AgentRequestFailed as exc:
+        raise _Exit(EXIT_ADD_REFUSED, exc.format_message())
+    except exception.AgentUnavailable as exc:
+        raise _Exit(EXIT_AGENT_UNREACHABLE, exc.format_message())
+    except exception.VRouterException as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+    if not registered:
+        logging.warning('The vRouter agent is not running; port %s is in '
+                        'its port file and will be added when it starts',
+                        args.uuid)
+    if (vhostuser and
+            request[c.KEY_VHOSTUSER_MODE] == c.VHOSTUSER_MODE_VROUTER_SERVER):
+        _wait_for_path(args.vhostuser_socket, args.socket_wait,
+                       EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
+    return EXIT_OK
+
+
+def _delete(args):
+    registrar = _registrar(args)
+    try:
+        registrar.deregister(args.uuid)
+    except exception.VRouterException as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+    return EXIT_OK
+
+
+def _set_link_state(args, enable):
+    """enable/disable: the agent's link state of an ESXi port."""
+    registrar = _registrar(args)
+    try:
+        with registrar.port_lock(args.uuid):
+            if registrar.persist:
+                _persist_link_state(registrar, args.uuid, enable)
+            if enable:
+                registrar.client.enable_port(args.uuid)
+            else:
+                registrar.client.disable_port(args.uuid)
+    except exception.AgentNotRunning as exc:
+        # As the classic script: the port file carries the state.
+        logging.warning('%s', exc.format_message())
+    except exception.VRouterException as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+    return EXIT_OK
+
+
+def _persist_link_state(registrar, port_id, enable):
+    data = registrar.read(port_id)
+    if not isinstance(data, dict) or data.get(c.KEY_TYPE) != c.PORT_TYPE_ESXI:
+        return
+    if enable:
+        data[c.KEY_LINK_STATE] = 1
+    elif data.pop(c.KEY_LINK_STATE, None) is None:
+        return
+    privileged.write_port_file(registrar.port_dir, port_id,
+                               port_request.to_json(data))
+
+
+def run(args):
+    """Run a parsed command line; return the exit code."""
+    _check_choice('oper', args.oper, OPERS)
+    if args.oper == 'add':
+        return _add(args)
+    if args.oper == 'delete':
+        return _delete(args)
+    return _set_link_state(args, enable=args.oper == 'enable')
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr, format='%(levelname)s: %(message)s',
+        level=logging.DEBUG if args.verbose else logging.WARNING)
+    # Run as root like the classic script: the privileged functions run in
+    # this process, not in a privsep daemon.
+    privsep.vif_plug.set_client_mode(False)
+    try:
+        return run(args)
+    except _Exit as exc:
+        print('vrouter-port-control: %s' % exc, file=sys.stderr)
+        return exc.code
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,119 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Configuration options of the vRouter os-vif plugin.
+
+All live in the ``[os_vif_vrouter]`` group, whichever of the plugin's two
+names (``vrouter``, ``contrail_vrouter``) os-vif loads.  The privileged
+helper has its own group, ``[os_vif_vrouter_privileged]`` (oslo.privsep's
+options).
+"""
+
+import copy
+
+from oslo_config import cfg
+from oslo_privsep import capabilities
+from oslo_privsep import priv_context
+
+from os_vif_vrouter import constants
+
+agent_opts = [
+    cfg.HostAddressOpt(
+        'agent_host',
+        default=constants.DEFAULT_AGENT_HOST,
+        help='Address of the vRouter agent\'s REST port API. The agent '
+             'listens on every address of the compute node; the loopback '
+             'address is the usual choice.'),
+    cfg.PortOpt(
+        'agent_port',
+        default=constants.DEFAULT_AGENT_PORT,
+        help='TCP port of the vRouter agent\'s REST port API.'),
+    cfg.FloatOpt(
+        'agent_connect_timeout',
+        default=2.0,
+        min=0.01,
+        help='Seconds to wait for the TCP connection to the agent. A '
+             'stopped agent refuses the connection at once; this bounds '
+             'the wait when it cannot even do that.'),
+    cfg.FloatOpt(
+        'agent_read_timeout',
+        default=10.0,
+        min=0.01,
+        help='Seconds to wait for the agent to answer one request. When '
+             'it expires the plug or unplug fails with a timeout error.'),
+    cfg.FloatOpt(
+        'vhostuser_agent_wait',
+        default=constants.CLASSIC_AGENT_WAIT,
+        min=0,
+        help='DPDK (vhost-user) ports cannot be plugged without the '
+             'agent: seconds to wait for it to accept connections '
+             '(retrying with exponential backoff) before the plug fails.'),
+    cfg.FloatOpt(
+        'vhostuser_socket_wait',
+        default=constants.CLASSIC_SOCKET_WAIT,
+        min=0,
+        help='When the vRouter is the vhost-user server (os-vif mode '
+             '"client"), seconds to wait for it to create the socket '
+             'after the port is registered.'),
+]
+
+host_opts = [
+    cfg.StrOpt(
+        'port_dir',
+        default=constants.DEFAULT_PORT_DIR,
+        help='Directory of the agent\'s port files. The agent replays '
+             'every file in it when it starts, so a port registered while '
+             'the agent is down is picked up when it comes back.'),
+    cfg.StrOpt(
+        'representor_map',
+        default=constants.DEFAULT_REPRESENTOR_MAP,
+        help='Vendor map from VF PCI address to representor netdev '
+             '(Netronome nfp_vrouter format), read for offloaded ports '
+             'when the kernel\'s switchdev attributes do not name the '
+             'representor.'),
+    cfg.StrOpt(
+        'sysfs_root',
+        default=constants.DEFAULT_SYSFS_ROOT,
+        help='Where the host\'s sysfs is mounted, for finding VF '
+             'representors: /sys, unless nova-compute runs in a container '
+             'that mounts it elsewhere (tests point it at a fake tree).'),
+]
+
+ALL_OPTS = agent_opts + host_opts
+
+
+def register_opts(conf=cfg.CONF):
+    """Register the plugin's options in ``[os_vif_vrouter]`` (idempotent).
+    """
+    group = cfg.OptGroup(constants.CONFIG_GROUP,
+                         title='vRouter os-vif plugin options')
+    conf.register_opts(ALL_OPTS, group=group)
+    return getattr(conf, constants.CONFIG_GROUP)
+
+
+def list_opts():
+    """The options, for oslo-config-generator (namespace os_vif_vrouter)."""
+    # The sample shows the capabilities our context keeps, by name (the
+    # context sets them as the default at run time).
+    from os_vif_vrouter import privsep
+
+    privileged = copy.deepcopy(priv_context.OPTS)
+    for opt in privileged:
+        if opt.dest == 'capabilities':
+            opt.default = [capabilities.CAPS_BYVALUE[cap]
+                           for cap in privsep.CAPABILITIES]
+    return [
+        (constants.CONFIG_GROUP, copy.deepcopy(ALL_OPTS)),
+        (constants.PRIVSEP_CONFIG_GROUP, privileged),
+    ]

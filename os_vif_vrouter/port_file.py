@@ -1,0 +1,176 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The agent's port files: one JSON file per port, named by the port UUID.
+
+These functions do the file I/O themselves and must run with the rights
+the port directory needs: the plugin calls them through the privileged
+entrypoints of :mod:`os_vif_vrouter.privileged`; the CLI, run as root
+like the classic ``vrouter-port-control``, runs those entrypoints in its
+own process.
+
+A port file is replaced atomically and durably (see :func:`write`): the
+agent replays every UUID-named file when it starts, and a truncated file
+makes it drop the port (upstream's ``vrouter-port-control`` wrote in place
+and left empty files after a crash; the agent then deleted the VIF).
+"""
+
+import os
+
+from os_vif_vrouter import exception
+from os_vif_vrouter import validate
+
+# A port file is a few hundred bytes; anything much bigger is not one.
+MAX_SIZE = 1024 * 1024
+_CHUNK = 64 * 1024
+_FILE_MODE = 0o644
+_DIR_MODE = 0o755
+
+# Test hook: when set, called after each chunk is written to the temporary
+# file with the number of bytes written so far.  The crash test uses it
+# to SIGKILL a writer in the middle of a write.
+_after_chunk = None
+
+
+def path_of(port_dir, port_id):
+    """The file of a port: <port_dir>/<port_id>, both validated."""
+    return os.path.join(validate.port_directory(port_dir),
+                        validate.port_id(port_id))
+
+
+def _error(action, path, exc):
+    return exception.PortFileError(action=action, path=path,
+                                   reason=exc.strerror or str(exc))
+
+
+def _open_temp(port_dir, port_id):
+    """Create the temporary file in port_dir; create port_dir if missing.
+
+    The temporary file must be in the same directory as the port file:
+    rename() is atomic only within one file system.  Its name starts with
+    '.' and is not a UUID, so the agent never replays it, even if a crash
+    leaves it behind.
+    """
+    name = '.%s.%s.tmp' % (port_id, os.urandom(6).hex())
+    temp = os.path.join(port_dir, name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(temp, flags, _FILE_MODE), temp
+    except FileNotFoundError:
+        # The agent creates the directory when it starts; a port may be
+        # plugged before it ever ran on this host.
+        os.makedirs(port_dir, mode=_DIR_MODE, exist_ok=True)
+        return os.open(temp, flags, _FILE_MODE), temp
+
+
+def _write_all(fd, data):
+    written = 0
+    while written < len(data):
+        written += os.write(fd, data[written:written + _CHUNK])
+        if _after_chunk is not None:
+            _after_chunk(written)
+
+
+def _fsync_dir(port_dir):
+    fd = os.open(port_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write(port_dir, port_id, data):
+    """Replace the file of a port with data (bytes), atomically, durably.
+
+    Write a temporary file in the same directory, fsync it, rename it over
+    the port file, fsync the directory.  Whatever the moment a crash or a
+    SIGKILL hits, the port file is the old complete one or the new
+    complete one.  The first fsync orders the data before the rename
+    (without it, a power loss can leave the new name on an empty file);
+    the second makes the rename itself durable.
+
+    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    """
+    path = path_of(port_dir, port_id)
+    port_dir = os.path.dirname(path)
+    try:
+        fd, temp = _open_temp(port_dir, port_id)
+    except OSError as exc:
+        raise _error('create', path, exc)
+    try:
+        try:
+            os.fchmod(fd, _FILE_MODE)  # whatever the umask
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(temp, path)
+    except OSError as exc:
+        _unlink_quietly(temp)
+        raise _error('write', path, exc)
+    try:
+        _fsync_dir(port_dir)
+    except OSError as exc:
+        raise _error('sync the directory of', path, exc)
+
+
+def _unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def read(port_dir, port_id):
+    """The content of a port's file as text, or None when it has none.
+
+    :raises: exception.PortFileError (unreadable, or bigger than MAX_SIZE)
+    """
+    path = path_of(port_dir, port_id)
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(MAX_SIZE + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _error('read', path, exc)
+    if len(data) > MAX_SIZE:
+        raise exception.PortFileError(
+            action='read', path=path,
+            reason='bigger than %d bytes: not a port file' % MAX_SIZE)
+    # The agent reads JSON as UTF-8; bytes that are not come out as
+    # U+FFFD and the caller sees a file that does not parse.
+    return data.decode('utf-8', errors='replace')
+
+
+def remove(port_dir, port_id):
+    """Remove a port's file; True if there was one.
+
+    The directory is synced too: a removal lost in a crash would bring
+    back a port the agent replays at its next start.
+
+    :raises: exception.PortFileError
+    """
+    path = path_of(port_dir, port_id)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _error('remove', path, exc)
+    try:
+        _fsync_dir(os.path.dirname(path))
+    except OSError as exc:
+        raise _error('sync the directory of', path, exc)
+    return True

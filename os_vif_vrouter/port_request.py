@@ -1,0 +1,196 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The port-add request: the JSON the agent receives and the port file holds.
+
+One builder for the plugin and the CLI, so that both send the agent (and
+write) the same thing.  Every value is checked here, before anything is
+sent or written: the agent refuses a wrong JSON type with a 500, and it
+silently turns a malformed UUID or address into a nil one.
+"""
+
+import datetime
+import ipaddress
+import json
+
+from os_vif_vrouter import constants as c
+from os_vif_vrouter import exception
+from os_vif_vrouter import validate
+
+AUTHOR = 'os-vif-vrouter'
+
+# Changes the agent does not apply when a port it already has (for the
+# same instance) is added again: it only bumps the port's version.  A
+# re-plug that changes one of them deletes the port at the agent first.
+FIELDS_APPLIED_ONLY_ON_ADD = (c.KEY_SYSTEM_NAME, c.KEY_IP_ADDRESS,
+                              c.KEY_IP6_ADDRESS, c.KEY_MAC_ADDRESS)
+
+_PORT_TYPES = (c.PORT_TYPE_VM, c.PORT_TYPE_NAMESPACE, c.PORT_TYPE_ESXI)
+_VHOSTUSER_MODES = (c.VHOSTUSER_MODE_VROUTER_SERVER,
+                    c.VHOSTUSER_MODE_VROUTER_CLIENT)
+
+
+def _invalid(port_id, reason):
+    return exception.InvalidPortData(port_id=port_id, reason=reason)
+
+
+def _is_int(value):
+    # bool is an int in Python but not in JSON: the agent refuses true.
+    return type(value) is int
+
+
+def _address(port_id, value, version, none_value, what):
+    if value is None:
+        return none_value
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        address = None
+    if address is None or address.version != version:
+        raise _invalid(port_id, '%s %r is not an IPv%d address'
+                       % (what, value, version))
+    return str(address)
+
+
+def _vlan(port_id, value, what):
+    if not _is_int(value) or not c.NO_VLAN <= value <= 4095:
+        raise _invalid(port_id, '%s %r is not a VLAN id (-1 for none, '
+                       '0 to 4095)' % (what, value))
+    return value
+
+
+def build(port_id, instance_id, vn_id, display_name, mac_address,
+          system_name, project_id='', ip_address=None, ip6_address=None,
+          port_type=c.PORT_TYPE_VM, rx_vlan_id=c.NO_VLAN,
+          tx_vlan_id=c.NO_VLAN, vhostuser_mode=None, author=AUTHOR,
+          now=None):
+    """Build and check a port-add request.
+
+    :param project_id: 32 hex digits (Keystone's form), a UUID, or '' / None
+    :param ip_address: the IPv4 address, None for none (sent as 0.0.0.0)
+    :param ip6_address: the IPv6 address, None for none (sent as ::)
+    :param vhostuser_mode: None (kernel port: key left out), 0 or 1
+    :param now: a datetime for 'time' (default: now, UTC)
+    :returns: a dict, keys in the order of the classic script
+    :raises: InvalidPortId, InvalidPortData, InvalidDeviceName
+    """
+    port_id = validate.port_id(port_id)
+    if port_type not in _PORT_TYPES or not _is_int(port_type):
+        raise _invalid(port_id, 'port type %r is not one of %s'
+                       % (port_type, _PORT_TYPES))
+    instance_id = validate.uuid(port_id, instance_id, 'instance id')
+    if port_type == c.PORT_TYPE_VM or vn_id != validate.NIL_UUID:
+        # The agent refuses the nil VN only for VM ports.
+        vn_id = validate.uuid(port_id, vn_id, 'network id')
+    if display_name is None:
+        display_name = ''
+    if not isinstance(display_name, str):
+        raise _invalid(port_id, 'display name %r is not a string'
+                       % (display_name,))
+    if vhostuser_mode is not None and (
+            vhostuser_mode not in _VHOSTUSER_MODES or
+            not _is_int(vhostuser_mode)):
+        raise _invalid(port_id, 'vhost-user mode %r is not one of %s'
+                       % (vhostuser_mode, _VHOSTUSER_MODES))
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    request = {
+        c.KEY_ID: port_id,
+        c.KEY_INSTANCE_ID: instance_id,
+        c.KEY_IP_ADDRESS: _address(port_id, ip_address, 4,
+                                   c.NO_IPV4_ADDRESS, 'IPv4 address'),
+        c.KEY_IP6_ADDRESS: _address(port_id, ip6_address, 6,
+                                    c.NO_IPV6_ADDRESS, 'IPv6 address'),
+        c.KEY_VN_ID: vn_id,
+        c.KEY_DISPLAY_NAME: display_name,
+        c.KEY_PROJECT_ID: validate.project_id(port_id, project_id),
+        c.KEY_MAC_ADDRESS: validate.mac_address(port_id, mac_address),
+        c.KEY_SYSTEM_NAME: validate.device_name(system_name),
+        c.KEY_TYPE: port_type,
+        c.KEY_RX_VLAN_ID: _vlan(port_id, rx_vlan_id, 'rx VLAN id'),
+        c.KEY_TX_VLAN_ID: _vlan(port_id, tx_vlan_id, 'tx VLAN id'),
+    }
+    if vhostuser_mode is not None:
+        request[c.KEY_VHOSTUSER_MODE] = vhostuser_mode
+    request[c.KEY_AUTHOR] = author
+    request[c.KEY_TIME] = now.isoformat()
+    return request
+
+
+def _first_addresses(network):
+    """The first IPv4 and the first IPv6 fixed IP of an os-vif Network."""
+    ipv4 = ipv6 = None
+    subnets = network.subnets if 'subnets' in network else None
+    for subnet in (subnets.objects if subnets is not None else ()):
+        ips = subnet.ips if 'ips' in subnet else None
+        for fixed_ip in (ips.objects if ips is not None else ()):
+            address = fixed_ip.address
+            if address.version == 4 and ipv4 is None:
+                ipv4 = str(address)
+            elif address.version == 6 and ipv6 is None:
+                ipv6 = str(address)
+    return ipv4, ipv6
+
+
+def from_vif(vif, instance_info, system_name, vhostuser_mode=None):
+    """Build the request for an os-vif VIF plugged into the vRouter.
+
+    InstanceInfo.name carries the instance's display name (the Nova side
+    puts it there: os-vif 5.3 has no display-name field, and the agent
+    makes DNS records from it); it is sent untouched, whatever characters
+    it holds.
+
+    :param system_name: the host device: tap name, or representor netdev
+    :raises: InvalidPortId, InvalidPortData, InvalidDeviceName
+    """
+    port_id = validate.port_id(vif.id)
+    network = vif.network if 'network' in vif else None
+    if network is None or 'id' not in network:
+        raise _invalid(port_id, 'the VIF has no network id')
+    address = vif.address if 'address' in vif else None
+    if address is None:
+        raise _invalid(port_id, 'the VIF has no MAC address')
+    ipv4, ipv6 = _first_addresses(network)
+    return build(
+        port_id=port_id,
+        instance_id=instance_info.uuid,
+        vn_id=network.id,
+        display_name=instance_info.name if 'name' in instance_info else '',
+        mac_address=str(address),
+        system_name=system_name,
+        project_id=(instance_info.project_id
+                    if 'project_id' in instance_info else ''),
+        ip_address=ipv4,
+        ip6_address=ipv6,
+        vhostuser_mode=vhostuser_mode)
+
+
+def to_json(request):
+    """The request as sent and stored.  Non-ASCII is \\u-escaped, so the
+    bytes are ASCII whatever the display name holds.
+    """
+    return json.dumps(request)
+
+
+def needs_delete_first(old, new):
+    """Whether re-adding new over old requires deleting the port first.
+
+    :param old: the previous request (the port file), None if none, or
+        anything that is not a dict for a file that does not parse
+    """
+    if old is None:
+        return False
+    if not isinstance(old, dict):
+        return True
+    return any(old.get(key) != new.get(key)
+               for key in FIELDS_APPLIED_ONLY_ON_ADD)

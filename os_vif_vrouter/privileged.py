@@ -1,0 +1,145 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Every privileged operation of the plugin, and nothing else.
+
+Each entrypoint takes validated strings only (it checks them again: the
+daemon trusts no caller), does one thing, and returns a plain value.  They
+run in the privsep daemon of :data:`os_vif_vrouter.privsep.vif_plug`
+(CAP_NET_ADMIN, uid 0); the CLI and the unit tests run them in-process.
+Import this module whole (``from os_vif_vrouter import privileged``) so
+that each escalation is visible where it is called.
+"""
+
+import errno
+import fcntl
+import os
+import socket
+import struct
+
+from oslo_log import log as logging
+
+from os_vif_vrouter import exception
+from os_vif_vrouter import port_file
+from os_vif_vrouter import privsep
+from os_vif_vrouter import validate
+
+LOG = logging.getLogger(__name__)
+
+LINK_UP = 'up'
+LINK_DOWN = 'down'
+LINK_STATES = (LINK_UP, LINK_DOWN)
+
+# <linux/sockios.h>, <linux/if.h>
+_SIOCGIFFLAGS = 0x8913
+_SIOCSIFFLAGS = 0x8914
+_IFF_UP = 0x1
+# struct ifreq: char ifr_name[IFNAMSIZ]; union { short ifr_flags; ... }
+# padded to 40 bytes on 64-bit Linux.
+_IFREQ = struct.Struct('16sh22x')
+
+# Tests point this at a fake tree; nothing else changes it.
+_IPV6_CONF_DIR = '/proc/sys/net/ipv6/conf'
+
+
+@privsep.vif_plug.entrypoint
+def write_port_file(port_dir, port_id, content):
+    """Atomically and durably replace the port file of port_id."""
+    if not isinstance(content, str):
+        raise TypeError('content must be a str, not %s'
+                        % type(content).__name__)
+    port_file.write(port_dir, port_id, content.encode('utf-8'))
+
+
+@privsep.vif_plug.entrypoint
+def read_port_file(port_dir, port_id):
+    """The text of the port file of port_id, or None if it has none."""
+    return port_file.read(port_dir, port_id)
+
+
+@privsep.vif_plug.entrypoint
+def remove_port_file(port_dir, port_id):
+    """Remove the port file of port_id; True if there was one."""
+    return port_file.remove(port_dir, port_id)
+
+
+@privsep.vif_plug.entrypoint
+def disable_ipv6(device):
+    """Write 1 to /proc/sys/net/ipv6/conf/<device>/disable_ipv6.
+
+    A representor is a switch port: it must not get an IPv6 link-local or
+    autoconfigured address when it comes up (the same reason os-vif's OVS
+    plugin disables IPv6 on its bridges, bug 1302080).
+
+    :returns: False when IPv6 is disabled on the host (nothing to do)
+    :raises: NetworkDeviceNotFound, NetworkDeviceError
+    """
+    device = validate.device_name(device)
+    if not os.path.isdir(_IPV6_CONF_DIR):
+        return False
+    path = os.path.join(_IPV6_CONF_DIR, device, 'disable_ipv6')
+    try:
+        with open(path, 'w') as f:
+            f.write('1')
+    except FileNotFoundError:
+        raise exception.NetworkDeviceNotFound(device=device)
+    except OSError as exc:
+        raise exception.NetworkDeviceError(
+            action='disable IPv6 on', device=device,
+            reason=exc.strerror or str(exc))
+    return True
+
+
+def _ioctl_flags(sock, device, request, flags=0):
+    """SIOCGIFFLAGS / SIOCSIFFLAGS on device.  Must already be privileged
+    for SIOCSIFFLAGS.
+    """
+    ifreq = _IFREQ.pack(device.encode('utf-8'), flags)
+    result = fcntl.ioctl(sock.fileno(), request, ifreq)
+    return _IFREQ.unpack(result)[1]
+
+
+@privsep.vif_plug.entrypoint
+def set_link_state(device, state):
+    """Set device administratively up or down (like ``ip link set``).
+
+    No subprocess: the flags are read and written with the SIOCGIFFLAGS and
+    SIOCSIFFLAGS ioctls on a datagram socket.  A device already in the
+    wanted state is left alone (no write, so no privilege needed).
+
+    :param state: 'up' or 'down'
+    :returns: True if the state was changed
+    :raises: NetworkDeviceNotFound, NetworkDeviceError
+    """
+    device = validate.device_name(device)
+    if state not in LINK_STATES:
+        raise ValueError('state must be one of %s, not %r'
+                         % (', '.join(LINK_STATES), state))
+    action = 'set %s' % state
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            flags = _ioctl_flags(sock, device, _SIOCGIFFLAGS)
+            wanted = (flags | _IFF_UP if state == LINK_UP
+                      else flags & ~_IFF_UP)
+            if wanted == flags:
+                return False
+            _ioctl_flags(sock, device, _SIOCSIFFLAGS, wanted)
+    except OSError as exc:
+        if exc.errno == errno.ENODEV:
+            raise exception.NetworkDeviceNotFound(device=device)
+        raise exception.NetworkDeviceError(
+            action=action, device=device, reason=exc.strerror or str(exc))
+    LOG.debug('Set network device %(device)s %(state)s',
+              {'device': device, 'state': state})
+    return True

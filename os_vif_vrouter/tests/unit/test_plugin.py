@@ -1,0 +1,187 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+from unittest import mock
+
+from os_vif import exception as osv_exception
+from os_vif import objects
+
+from os_vif_vrouter import constants
+from os_vif_vrouter import exception
+from os_vif_vrouter.tests import base
+from os_vif_vrouter.tests import vifs
+from os_vif_vrouter import vrouter
+
+VF = '0000:0a:02.1'
+
+
+class TestLoadAndDescribe(base.TestCase):
+
+    def test_both_names_share_one_config_group(self):
+        self.flags(agent_port=19091)
+        for name in constants.PLUGIN_NAMES:
+            plugin = vrouter.VRouterPlugin.load(name)
+            self.assertEqual(name, plugin.plugin_name)
+            self.assertEqual(19091, plugin.client.port)
+            self.assertEqual(19091, plugin.config.agent_port)
+        self.assertNotIn('os_vif_contrail_vrouter', self.conf)
+
+    @staticmethod
+    def _summary(info):
+        return {
+            vif.vif_object_name: (
+                vif.min_version, vif.max_version,
+                [(p.profile_object_name, p.min_version, p.max_version)
+                 for p in vif.supported_port_profiles])
+            for vif in info.vif_info}
+
+    def test_describe(self):
+        info = vrouter.VRouterPlugin.load('contrail_vrouter').describe()
+        self.assertEqual('contrail_vrouter', info.plugin_name)
+        self.assertEqual({
+            'VIFGeneric': ('1.0', '1.0', []),
+            'VIFVHostUser': ('1.1', '1.1',
+                             [('VIFPortProfileBase', '1.1', '1.1')]),
+            'VIFHostDevice': ('1.0', '1.0',
+                              [('VIFPortProfileBase', '1.1', '1.1')]),
+        }, self._summary(info))
+        # Every version is one this os-vif has.
+        for vif in info.vif_info:
+            self.assertEqual(vif.max_version, vif.get_common_version())
+            for profile in vif.supported_port_profiles:
+                self.assertEqual(profile.max_version,
+                                 profile.get_common_version())
+        # And it round-trips as an os-vif object.
+        copy = objects.host_info.HostPluginInfo.obj_from_primitive(
+            info.obj_to_primitive())
+        self.assertEqual(self._summary(info), self._summary(copy))
+
+
+class TestDispatch(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.plugin = vrouter.VRouterPlugin.load('vrouter')
+        self.info = vifs.instance_info()
+
+    def _patch(self, name):
+        return self.useFixture(base.fixtures.MockPatchObject(
+            vrouter.VRouterPlugin, name, autospec=True)).mock
+
+    def test_plug_branches(self):
+        kernel = self._patch('_plug_kernel')
+        vhostuser = self._patch('_plug_vhostuser')
+        offload = self._patch('_plug_offload')
+        vif_kernel = vifs.kernel()
+        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
+        vif_direct = vifs.direct(VF)
+        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
+            self.plugin.plug(vif, self.info)
+        kernel.assert_called_once_with(self.plugin, vif_kernel, self.info)
+        vhostuser.assert_called_once_with(self.plugin, vif_dpdk, self.info)
+        self.assertEqual(
+            [mock.call(self.plugin, vif_direct, self.info,
+                       vif_direct.port_profile.datapath_offload),
+             mock.call(self.plugin, vif_forwarder, self.info,
+                       vif_forwarder.port_profile.datapath_offload)],
+            offload.call_args_list)
+
+    def test_unplug_branches(self):
+        kernel = self._patch('_unplug_kernel')
+        vhostuser = self._patch('_unplug_vhostuser')
+        offload = self._patch('_unplug_offload')
+        vif_kernel = vifs.kernel()
+        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
+        vif_direct = vifs.direct(VF)
+        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
+            self.plugin.unplug(vif, self.info)
+        kernel.assert_called_once_with(self.plugin, vif_kernel)
+        vhostuser.assert_called_once_with(self.plugin, vif_dpdk)
+        self.assertEqual(
+            [mock.call(self.plugin, vif_direct,
+                       vif_direct.port_profile.datapath_offload),
+             mock.call(self.plugin, vif_forwarder,
+                       vif_forwarder.port_profile.datapath_offload)],
+            offload.call_args_list)
+
+    def assertPlugError(self, vif, cause, *fragments, method='plug'):
+        expected = {'plug': exception.VRouterPlugError,
+                    'unplug': exception.VRouterUnplugError}[method]
+        exc = self.assertRaises(expected, getattr(self.plugin, method), vif,
+                                self.info)
+        self.assertIsInstance(exc, (osv_exception.PlugException,
+                                    osv_exception.UnplugException))
+        self.assertIsInstance(exc.error, cause)
+        self.assertIs(exc.__cause__, exc.error)
+        self.assertIn(vif.id, str(exc))
+        for fragment in fragments:
+            self.assertIn(fragment, str(exc))
+        return exc
+
+    def test_unsupported_vif(self):
+        vif = objects.vif.VIFBridge(id=vifs.new_port_id(), plugin='vrouter',
+                                    vif_name='tapx', bridge_name='br0')
+        for method in ('plug', 'unplug'):
+            self.assertPlugError(vif, exception.UnsupportedVIF, 'VIFBridge',
+                                 method=method)
+
+    def test_other_plugins_profile(self):
+        vif = vifs.kernel()
+        vif.port_profile = objects.vif.VIFPortProfileOpenVSwitch(
+            interface_id=vif.id)
+        for method in ('plug', 'unplug'):
+            self.assertPlugError(vif, exception.WrongPortProfile,
+                                 'VIFPortProfileOpenVSwitch', method=method)
+
+    def test_other_datapath_offload(self):
+        vif = vifs.direct(VF)
+        vif.port_profile.datapath_offload = (
+            objects.vif.DatapathOffloadBase())
+        self.assertPlugError(vif, exception.WrongPortProfile,
+                             'DatapathOffloadBase')
+
+    def test_generic_with_representor(self):
+        vif = vifs.kernel()
+        vif.port_profile = vifs.representor_profile(VF, 'tapx')
+        self.assertPlugError(vif, exception.WrongPortProfile, 'VIFGeneric')
+
+    def test_host_device_without_profile(self):
+        for profile in (None, objects.vif.VIFPortProfileBase()):
+            vif = vifs.direct(VF)
+            if profile is None:
+                del vif.port_profile
+            else:
+                vif.port_profile = profile
+            for method in ('plug', 'unplug'):
+                self.assertPlugError(vif, exception.MissingPortProfile,
+                                     'VIFHostDevice', method=method)
+
+    def test_vhostuser_without_vif_name(self):
+        vif = vifs.dpdk('/run/x.sock')
+        del vif.vif_name
+        self.assertPlugError(vif, exception.InvalidPortData, 'no vif_name')
+
+    def test_invalid_port_id(self):
+        vif = vifs.kernel()
+        vif.id = vif.id.upper()
+        exc = self.assertPlugError(vif, exception.InvalidPortId)
+        self.assertIn('canonical lower-case UUID', str(exc))
+
+    def test_profile_without_vf(self):
+        vif = vifs.virtio_forwarder(VF, '/run/x.sock')
+        vif.port_profile.datapath_offload.representor_address = None
+        self.assertPlugError(vif, exception.InvalidPortData,
+                             'representor_address')
