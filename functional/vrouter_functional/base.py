@@ -44,8 +44,6 @@ class FunctionalTestCase(base.BaseTestCase):
 
     def compute_host(self, **kwargs):
         """A compute node (compute.ComputeHost) for this test."""
-        if not compute.plugin_available():
-            self.skipTest(compute.PLUGIN_MISSING)
         return self.useFixture(compute.ComputeHost(**kwargs))
 
     def define(self, instance, ports, virt_type='qemu', shared_memory=False):

@@ -38,15 +38,9 @@ from oslo_config import cfg
 
 from nova.virt.libvirt import vif_vrouter
 
-try:
-    from os_vif_vrouter import opts as plugin_opts
-    from os_vif_vrouter import privsep as plugin_privsep
-    from os_vif_vrouter.tests import agent_stand_in
-except ImportError:  # the plugin is not installed (yet)
-    agent_stand_in = None
-
-PLUGIN_MISSING = ('the os-vif plugin os_vif_vrouter (and its agent '
-                  'stand-in) is not installed in this environment')
+from os_vif_vrouter import opts as plugin_opts
+from os_vif_vrouter import privsep as plugin_privsep
+from os_vif_vrouter.tests import agent_stand_in
 
 CONF = cfg.CONF
 # The plugin's options, for both of its names.
@@ -56,10 +50,6 @@ PLUGIN_GROUP = 'os_vif_vrouter'
 # runs it through sudo and nova-rootwrap; the suite is root already.
 PRIVSEP_HELPER = os.path.join(os.path.dirname(sys.executable),
                               'privsep-helper')
-
-
-def plugin_available():
-    return agent_stand_in is not None
 
 
 class ComputeHost(fixtures.Fixture):
@@ -81,8 +71,6 @@ class ComputeHost(fixtures.Fixture):
         self.representor_map = representor_map
 
     def _setUp(self):
-        if agent_stand_in is None:
-            raise RuntimeError(PLUGIN_MISSING)
         # The agent's /var/lib/contrail/ports: root's, 0755.
         self.port_dir = tempfile.mkdtemp(prefix='vrouter-functional-ports-')
         self.addCleanup(shutil.rmtree, self.port_dir)
