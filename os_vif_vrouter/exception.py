@@ -152,6 +152,11 @@ class AgentRequestFailed(AgentError):
 
 # What plug and unplug raise, for os-vif and Nova.
 
+class PluginMisconfigured(VRouterException):
+    msg_fmt = ('The vRouter os-vif plugin is misconfigured ([%(group)s]): '
+               '%(reason)s')
+
+
 class AuditSourceError(VRouterException):
     msg_fmt = 'Cannot read the domains of %(source)s: %(reason)s'
 
