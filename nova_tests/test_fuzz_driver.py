@@ -16,16 +16,22 @@
 
 For any legacy VIF, valid or broken, LibvirtVRouterVIFDriver.get_config
 either returns an interface that is valid libvirt XML inside a domain, or
-raises Nova's typed errors naming the port; plug and unplug raise only the
-plug/unplug exceptions.  The profile comes from HYPOTHESIS_PROFILE (see
+raises Nova's typed errors naming the port.  Plugging through the real
+vRouter os-vif plugin into a stand-in agent either registers the port and
+writes its file, or raises the plug exception and leaves neither; unplug
+always leaves neither.  The profile comes from HYPOTHESIS_PROFILE (see
 os_vif_translate.tests.strategies).
 """
+
+import copy
+import os
 
 import hypothesis
 from lxml import etree
 import os_vif
 from stevedore import extension
 
+import nova.conf
 from nova import exception
 from nova.network import model
 from nova.network import model_vrouter
@@ -35,9 +41,15 @@ from nova.tests import fixtures as nova_fixtures
 from nova.tests.fixtures import libvirt as fakelibvirt
 from nova.virt.libvirt import vif_vrouter
 from os_vif_translate.tests import strategies
+from os_vif_vrouter import opts as osvv_opts
+from os_vif_vrouter.tests import base as osvv_base
+from os_vif_vrouter import vrouter
 
+import stand_in_process
 import test_domain_schema
 import vrouter_bindings
+
+CONF = nova.conf.CONF
 
 _CONFIG_ERRORS = (exception.VRouterVIFInvalid,
                   exception.VifDetailsMissingVhostuserSockPath)
@@ -51,18 +63,10 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             nova_fixtures.LibvirtFixture(stub_os_vif=False))
         libvirt.mock_uname.return_value = fakelibvirt.os_uname(
             'Linux', '', '5.10.13-200-generic', '', 'x86_64')
-        # NOTE: LibvirtFixture initializes os-vif, which loads every plugin
-        # installed, the real vRouter plugin included (it is, in the nova
-        # job's environment): a valid DPDK VIF would then wait for an agent
-        # on 127.0.0.1:9091 (vhostuser_agent_wait, 120 s an example).  No
-        # plugin here: os_vif.plug/unplug refuse every VIF that reaches
-        # them, which is a plug/unplug error too.
-        self.useFixture(test.fixtures.MockPatchObject(
-            os_vif, '_EXT_MANAGER',
-            extension.ExtensionManager.make_test_instance([])))
         self.schema = etree.RelaxNG(etree.parse(test_domain_schema.SCHEMA))
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
         self.instance = objects.Instance(**vrouter_bindings.INSTANCE)
+        self._stand_in = None
         self.flavor = objects.Flavor(
             vcpus=2, memory_mb=128,
             extra_specs={'hw:vif_multiqueue_enabled': 'true'})
@@ -95,13 +99,78 @@ class DriverFuzzTestCase(test.NoDBTestCase):
     def test_plug_unplug(self, legacy_vif):
         vif = self._hydrate(legacy_vif)
         hypothesis.assume(model_vrouter.is_vrouter_vif(vif))
-        # os-vif has no plugin here (see setUp): a valid VIF reaches
-        # os_vif.plug, which refuses, and that is a plug error too.
+        agent = self._plugged_into_stand_in()
+        port_id = vif.get('id')
         try:
             self.driver.plug(self.instance, vif)
         except exception.VirtualInterfacePlugException:
-            pass
+            # Nothing half-done: no registration, no port file.
+            self.assertFalse(agent.is_registered(port_id))
+            self.assertEqual([], os.listdir(agent.port_dir))
+        else:
+            self.assertTrue(agent.is_registered(port_id))
+            self.assertEqual([port_id], os.listdir(agent.port_dir))
         try:
             self.driver.unplug(self.instance, vif)
         except exception.VirtualInterfaceUnplugException:
             pass
+        self.assertFalse(agent.is_registered(port_id))
+        self.assertEqual([], os.listdir(agent.port_dir))
+
+    def test_plug_unplug_recorded_bindings(self):
+        # The property above is not vacuous: valid kernel and DPDK ports
+        # do plug.  Here offloaded ports fail (there is no representor
+        # netdev), and so does a DPDK port in client mode (no vRouter
+        # creates its socket); both leave nothing.
+        expected_failures = {
+            'dpdk_client': 'did not create vhost-user socket',
+            'offload_direct': 'does not exist',
+            'offload_direct_no_devname': 'does not exist',
+            'offload_virtio_forwarder': 'does not exist',
+            'offload_virtio_forwarder_no_devname': 'does not exist',
+        }
+        agent = self._plugged_into_stand_in()
+        plugged = []
+        for name, binding in sorted(vrouter_bindings.BINDINGS.items()):
+            vif = model.VIF.hydrate(copy.deepcopy(binding))
+            try:
+                self.driver.plug(self.instance, vif)
+            except exception.VirtualInterfacePlugException as exc:
+                self.assertIn(name, expected_failures, str(exc))
+                self.assertIn(expected_failures[name], str(exc))
+                self.assertFalse(agent.is_registered(vif['id']))
+                self.assertEqual([], os.listdir(agent.port_dir))
+            else:
+                plugged.append(name)
+                self.assertTrue(agent.is_registered(vif['id']))
+            self.driver.unplug(self.instance, vif)
+            self.assertFalse(agent.is_registered(vif['id']))
+            self.assertEqual([], os.listdir(agent.port_dir))
+        self.assertEqual(
+            sorted(set(vrouter_bindings.BINDINGS) - set(expected_failures)),
+            plugged)
+
+    def _plugged_into_stand_in(self):
+        """The real vRouter plugin, talking to a stand-in agent.
+
+        Both os-vif plugin names load it, configured for the stand-in and
+        its temporary port directory; its privileged calls run in-process.
+        """
+        if self._stand_in is None:
+            stand_in = self.useFixture(stand_in_process.StandInProcess())
+            self.useFixture(osvv_base.PrivsepInProcess())
+            osvv_opts.register_opts(CONF)
+            self.flags(agent_port=stand_in.port,
+                       port_dir=stand_in.port_dir,
+                       vhostuser_agent_wait=1, vhostuser_socket_wait=0,
+                       representor_map=os.path.join(stand_in.port_dir,
+                                                    'no-map'),
+                       group='os_vif_vrouter')
+            manager = extension.ExtensionManager.make_test_instance([
+                extension.Extension(name, None, None,
+                                    vrouter.VRouterPlugin.load(name))
+                for name in model_vrouter.OS_VIF_PLUGINS])
+            self.useFixture(test.fixtures.MockPatchObject(
+                os_vif, '_EXT_MANAGER', manager))
+            self._stand_in = stand_in
+        return self._stand_in

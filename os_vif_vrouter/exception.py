@@ -152,6 +152,15 @@ class AgentRequestFailed(AgentError):
 
 # What plug and unplug raise, for os-vif and Nova.
 
+class PluginMisconfigured(VRouterException):
+    msg_fmt = ('The vRouter os-vif plugin is misconfigured ([%(group)s]): '
+               '%(reason)s')
+
+
+class AuditSourceError(VRouterException):
+    msg_fmt = 'Cannot read the domains of %(source)s: %(reason)s'
+
+
 class VRouterPlugError(osv_exception.PlugException):
     msg_fmt = 'Failed to plug vRouter port %(port_id)s: %(reason)s'
 

@@ -36,6 +36,9 @@ AUTHOR = 'os-vif-vrouter'
 FIELDS_APPLIED_ONLY_ON_ADD = (c.KEY_SYSTEM_NAME, c.KEY_IP_ADDRESS,
                               c.KEY_IP6_ADDRESS, c.KEY_MAC_ADDRESS)
 
+# Who wrote a request and when: informational, for people reading a file.
+_INFORMATIONAL_FIELDS = (c.KEY_AUTHOR, c.KEY_TIME)
+
 _PORT_TYPES = (c.PORT_TYPE_VM, c.PORT_TYPE_NAMESPACE, c.PORT_TYPE_ESXI)
 _VHOSTUSER_MODES = (c.VHOSTUSER_MODE_VROUTER_SERVER,
                     c.VHOSTUSER_MODE_VROUTER_CLIENT)
@@ -194,3 +197,19 @@ def needs_delete_first(old, new):
         return True
     return any(old.get(key) != new.get(key)
                for key in FIELDS_APPLIED_ONLY_ON_ADD)
+
+
+def same_port(old, new):
+    """Whether a port file (old) already describes the request (new).
+
+    Only who wrote it and when may differ: then the file need not be
+    written again (a host restart re-plugs every port unchanged).
+    """
+    if not isinstance(old, dict):
+        return False
+
+    def essential(request):
+        return {key: value for key, value in request.items()
+                if key not in _INFORMATIONAL_FIELDS}
+
+    return essential(old) == essential(new)

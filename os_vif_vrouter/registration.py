@@ -119,7 +119,8 @@ class Registrar(object):
                             '%(port)s is only written to its port file; the '
                             'agent will add it when it starts',
                             {'port': port_id})
-                self._write(port_id, body)
+                if not port_request.same_port(old, request):
+                    self._write(port_id, body)
                 return False
             except exception.AgentRequestFailed:
                 if old is None or deleted:
@@ -130,6 +131,9 @@ class Registrar(object):
                 # Otherwise the agent still has the port as the old file
                 # describes it: both are left as they are.
                 raise
+            if port_request.same_port(old, request):
+                # The durable file already says all of it.
+                return True
             try:
                 self._write(port_id, body)
             except exception.PortFileError:

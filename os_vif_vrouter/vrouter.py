@@ -86,14 +86,44 @@ class VRouterPlugin(plugin.PluginBase):
     def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER):
         super().__init__(config)
         self.plugin_name = plugin_name
-        self.client = agent_client.AgentClient(
-            host=config.agent_host, port=config.agent_port,
-            connect_timeout=config.agent_connect_timeout,
-            read_timeout=config.agent_read_timeout)
-        self.registrar = registration.Registrar(self.client,
-                                                config.port_dir)
-        self.resolver = representor.Resolver(
-            sysfs_root=config.sysfs_root, map_path=config.representor_map)
+        self.misconfigured = None
+        try:
+            self.client = agent_client.AgentClient(
+                host=config.agent_host, port=config.agent_port,
+                connect_timeout=config.agent_connect_timeout,
+                read_timeout=config.agent_read_timeout)
+            self.registrar = registration.Registrar(self.client,
+                                                    config.port_dir)
+            self.resolver = representor.Resolver(
+                sysfs_root=config.sysfs_root,
+                map_path=config.representor_map)
+        except (exception.VRouterException, ValueError) as exc:
+            # NOTE: a bad option must not keep os-vif from loading the
+            # plugin (Nova would then say it is not installed): say it
+            # once, here, and fail every plug and unplug with it.
+            reason = (exc.format_message() if isinstance(
+                exc, exception.VRouterException) else str(exc))
+            self.misconfigured = exception.PluginMisconfigured(
+                group=constants.CONFIG_GROUP, reason=reason)
+            LOG.error('%s', self.misconfigured.format_message())
+            return
+        self._check_port_dir(self.registrar.port_dir)
+
+    @staticmethod
+    def _check_port_dir(port_dir):
+        """Warn once, at load, if the agent's port directory is missing.
+
+        Only what an unprivileged process can see: os_vif.initialize()
+        runs in every nova-compute (and test) process, which should not
+        start a privsep daemon for a check; writing is checked by the
+        first plug, whose error names the directory.
+        """
+        if not os.path.isdir(port_dir):
+            LOG.warning('The vRouter agent\'s port directory %(dir)s does '
+                        'not exist: plugging fails until it does (is the '
+                        'vRouter agent installed? see [%(group)s] '
+                        'port_dir)', {'dir': port_dir,
+                                      'group': constants.CONFIG_GROUP})
 
     @classmethod
     def load(cls, plugin_name):
@@ -168,6 +198,8 @@ class VRouterPlugin(plugin.PluginBase):
             naming the port, with the typed error as its cause
         """
         try:
+            if self.misconfigured:
+                raise self.misconfigured
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 if offload is not None:
@@ -203,6 +235,8 @@ class VRouterPlugin(plugin.PluginBase):
             naming the port, with the typed error as its cause
         """
         try:
+            if self.misconfigured:
+                raise self.misconfigured
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 self._unplug_kernel(vif)

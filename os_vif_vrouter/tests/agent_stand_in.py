@@ -89,12 +89,22 @@ Example::
     with AgentStandIn(port_dir) as agent:
         agent.start()
         client = AgentClient(port=agent.port)
+
+As a process of its own (for callers that cannot run its threads, such as
+an eventlet-patched Nova test, and for trying the plugin by hand)::
+
+    python -m os_vif_vrouter.tests.agent_stand_in PORT_DIR
+
+prints ``listening <port>`` once the listener is open and serves until
+SIGTERM or SIGINT.
 """
 
+import argparse
 import http.server
 import json
 import os
 import re
+import signal
 import socket
 import socketserver
 import struct
@@ -582,3 +592,25 @@ class AgentStandIn(object):
                 continue
             self._add(port_id, obj, text, write_file=False)
             self.replayed.append(port_id)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Run the stand-in vRouter agent until SIGTERM.')
+    parser.add_argument('port_dir', help='port file directory')
+    parser.add_argument('--no-check-devices', action='store_true',
+                        help='replay port files whose device is absent')
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with AgentStandIn(args.port_dir,
+                      check_devices=not args.no_check_devices) as agent:
+        agent.start()
+        print('listening %d' % agent.port, flush=True)
+        stop.wait()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -52,6 +52,30 @@ class TestRegistrar(base.TestCase):
             self.assertEqual(port_request.to_json(self.request), f.read())
         self.assertEqual(self.request, self.registrar.read(self.vif.id))
 
+    def test_unchanged_port_file_is_not_rewritten(self):
+        # A host restart re-plugs every port: only 'time' differs, and the
+        # durable file already holds the rest.
+        self.assertTrue(self.registrar.register(self.request, False))
+        before = os.stat(self.path())
+        again = dict(self.request, time='2030-01-01 00:00:00.000000')
+        self.assertTrue(self.registrar.register(again, False))
+        self.assertEqual(before.st_ino, os.stat(self.path()).st_ino)
+        self.assertEqual(2, self.agent.version(self.vif.id))
+
+    def test_changed_port_file_is_rewritten(self):
+        self.assertTrue(self.registrar.register(self.request, False))
+        changed = dict(self.request, **{'display-name': 'renamed'})
+        self.assertTrue(self.registrar.register(changed, False))
+        self.assertEqual(changed, self.registrar.read(self.vif.id))
+
+    def test_agent_down_unchanged_port(self):
+        self.registrar.register(self.request, True)
+        before = os.stat(self.path())
+        self.agent.stop()
+        again = dict(self.request, time='2030-01-01 00:00:00.000000')
+        self.assertFalse(self.registrar.register(again, True))
+        self.assertEqual(before.st_ino, os.stat(self.path()).st_ino)
+
     def test_agent_required(self):
         self.agent.stop()
         self.assertRaises(exception.AgentNotRunning,

@@ -12,8 +12,10 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
+import logging
 from unittest import mock
 
+import fixtures
 from os_vif import exception as osv_exception
 from os_vif import objects
 
@@ -66,6 +68,67 @@ class TestLoadAndDescribe(base.TestCase):
         copy = objects.host_info.HostPluginInfo.obj_from_primitive(
             info.obj_to_primitive())
         self.assertEqual(self._summary(info), self._summary(copy))
+
+
+class TestLoadPreflight(base.TestCase):
+    """A misconfiguration is one clear log line at load, then a typed error
+    at each plug; never a traceback, never a plugin os-vif did not load.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(
+            name='os_vif_vrouter', level=logging.WARNING))
+
+    def _config_file(self, text):
+        path = self.useFixture(fixtures.TempDir()).join('vrouter.conf')
+        with open(path, 'w') as f:
+            f.write(text)
+        self.conf(['--config-file', path])
+
+    def test_port_dir_present(self):
+        self.flags(port_dir=self.useFixture(fixtures.TempDir()).path)
+        plugin = vrouter.VRouterPlugin.load('vrouter')
+        self.assertIsNone(plugin.misconfigured)
+        self.assertEqual('', self.log.output)
+
+    def test_port_dir_missing_is_one_warning(self):
+        missing = self.useFixture(fixtures.TempDir()).join('ports')
+        self.flags(port_dir=missing)
+        plugin = vrouter.VRouterPlugin.load('vrouter')
+        self.assertIsNone(plugin.misconfigured)
+        self.assertEqual(1, len(self.log.output.splitlines()))
+        self.assertIn("port directory %s does not exist" % missing,
+                      self.log.output)
+
+    def test_relative_port_dir(self):
+        self.flags(port_dir='var/lib/contrail/ports')
+        plugin = vrouter.VRouterPlugin.load('vrouter')
+        self.assertEqual(1, len(self.log.output.splitlines()))
+        self.assertIn("misconfigured ([os_vif_vrouter]): Invalid port file "
+                      "directory 'var/lib/contrail/ports': not an absolute "
+                      "path", self.log.output)
+        self.assertNotIn('Traceback', self.log.output)
+        vif = vifs.kernel()
+        exc = self.assertRaises(exception.VRouterPlugError, plugin.plug,
+                                vif, vifs.instance_info())
+        self.assertIn(vif.id, str(exc))
+        self.assertIn('not an absolute path', str(exc))
+        self.assertRaises(exception.VRouterUnplugError, plugin.unplug,
+                          vif, vifs.instance_info())
+
+    def test_invalid_agent_address(self):
+        self._config_file('[os_vif_vrouter]\nagent_port = 90910\n')
+        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        self.assertIsInstance(plugin.misconfigured,
+                              exception.PluginMisconfigured)
+        self.assertEqual(1, len(self.log.output.splitlines()))
+        self.assertIn('agent_port', self.log.output)
+        # os-vif still describes it: Nova does not claim it is missing.
+        self.assertEqual('contrail_vrouter',
+                         plugin.describe().plugin_name)
+        self.assertRaises(exception.VRouterPlugError, plugin.plug,
+                          vifs.kernel(), vifs.instance_info())
 
 
 class TestDispatch(base.TestCase):

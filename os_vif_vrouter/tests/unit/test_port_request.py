@@ -224,3 +224,30 @@ class TestNeedsDeleteFirst(base.TestCase):
     def test_unreadable_old_file(self):
         self.assertTrue(port_request.needs_delete_first(object(),
                                                         self.request))
+
+
+class TestSamePort(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.request = port_request.build(
+            PORT, INSTANCE, NETWORK, 'vm', 'fa:16:3e:12:34:56', 'tapa',
+            ip_address='10.0.0.1', now=NOW)
+
+    def test_only_author_and_time_differ(self):
+        old = dict(self.request, author='vrouter-port-control',
+                   time='earlier')
+        self.assertTrue(port_request.same_port(old, self.request))
+
+    def test_any_other_field_differs(self):
+        for key in self.request:
+            if key in ('author', 'time'):
+                continue
+            old = dict(self.request, **{key: 'changed'})
+            self.assertFalse(port_request.same_port(old, self.request), key)
+        old = dict(self.request, **{'vhostuser-mode': 1})
+        self.assertFalse(port_request.same_port(old, self.request))
+
+    def test_no_or_unreadable_old_file(self):
+        self.assertFalse(port_request.same_port(None, self.request))
+        self.assertFalse(port_request.same_port(object(), self.request))

@@ -1,0 +1,272 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Drift between libvirt, the vRouter port files and the agent on a host.
+
+Three records of a host's vRouter ports can disagree: the interfaces of
+the libvirt domains, the port files the agent replays when it starts, and
+the ports the agent has registered.  :func:`audit` compares them and
+reports each disagreement as a :class:`Finding`; :func:`repair` fixes
+what is safe to fix from this host's own records.
+
+A port file belongs to a domain interface when the file's ``instance-id``
+is the domain's UUID (Nova names domains by instance UUID) and its
+``mac-address`` is the interface's MAC: that holds for every datapath,
+including a passed-through VF, whose host device name appears nowhere in
+the domain.
+"""
+
+import collections
+import json
+import os
+import xml.etree.ElementTree as etree
+
+from os_vif_vrouter import constants as c
+from os_vif_vrouter import exception
+from os_vif_vrouter import port_file
+from os_vif_vrouter import privileged
+from os_vif_vrouter import validate
+
+# Finding kinds, in the order they are reported.
+# A port file with no domain interface on this host: the agent would bring
+# the port back at its next start.  Repair: delete it at the agent, remove
+# the file.
+STALE_FILE = 'stale-file'
+# A port file that does not parse: the agent would drop the port at its
+# next start.  Not repaired: the port must be plugged again.
+UNREADABLE_FILE = 'unreadable-file'
+# A port file the agent has not registered (GET /port/<id> is 404).
+# Repair: add it again from the file.
+MISSING_REGISTRATION = 'missing-registration'
+# A kernel-mode port file whose device does not exist now: the agent
+# skips it, for good, if it starts now.  Not repaired: the device is
+# libvirt's (the domain is not running) or the representor's.
+AGENT_WOULD_SKIP = 'agent-would-skip'
+# A domain interface that looks like a vRouter port (a tap named tap*, a
+# vhost-user socket of the vRouter) with no port file.  Not repaired: the
+# port id and network are not on this host; plugging again (restarting
+# nova-compute, or a hard reboot of the instance) writes it.
+MISSING_FILE = 'missing-file'
+# The agent cannot be reached: registrations were not checked.
+AGENT_UNREACHABLE = 'agent-unreachable'
+
+KINDS = (STALE_FILE, UNREADABLE_FILE, MISSING_REGISTRATION,
+         AGENT_WOULD_SKIP, MISSING_FILE, AGENT_UNREACHABLE)
+REPAIRABLE = (STALE_FILE, MISSING_REGISTRATION)
+
+# Where the vRouter's vhost-user sockets live (uvh_vif_<tap name>).
+VHOSTUSER_SOCKET_PREFIX = 'uvh_vif_'
+
+Interface = collections.namedtuple(
+    'Interface', 'domain_uuid domain_name mac kind device socket')
+Interface.__doc__ = """One <interface> of a libvirt domain.
+
+kind is libvirt's interface type ('ethernet', 'vhostuser', 'hostdev', ...);
+device is the target dev (None if unset); socket the vhost-user path.
+"""
+
+PortFile = collections.namedtuple('PortFile', 'port_id data text')
+PortFile.__doc__ = """One port file: data is the parsed JSON object, or None
+when the file does not parse as one; text is its content."""
+
+
+class Finding(collections.namedtuple('Finding',
+                                     'kind port_id detail interface')):
+    """One disagreement; port_id is None for a MISSING_FILE."""
+
+    def as_dict(self):
+        found = {'kind': self.kind, 'port_id': self.port_id,
+                 'detail': self.detail}
+        if self.interface is not None:
+            found['interface'] = self.interface._asdict()
+        return found
+
+
+def domain_interfaces(domain_xml):
+    """The interfaces of one domain, from its XML description."""
+    root = etree.fromstring(domain_xml)
+    uuid = root.findtext('uuid')
+    name = root.findtext('name')
+    interfaces = []
+    for node in root.findall('./devices/interface'):
+        mac = node.find('mac')
+        target = node.find('target')
+        source = node.find('source')
+        interfaces.append(Interface(
+            domain_uuid=uuid, domain_name=name,
+            mac=mac.get('address').lower() if mac is not None else None,
+            kind=node.get('type'),
+            device=target.get('dev') if target is not None else None,
+            socket=(source.get('path') if source is not None and
+                    node.get('type') == 'vhostuser' else None)))
+    return interfaces
+
+
+def libvirt_interfaces(uri):
+    """The interfaces of every domain, running or not, of a libvirt host.
+
+    :raises: exception.AuditSourceError when libvirt-python is missing or
+        the host cannot be reached
+    """
+    try:
+        import libvirt
+    except ImportError:
+        raise exception.AuditSourceError(
+            source=uri, reason='libvirt-python is not installed')
+    try:
+        conn = libvirt.openReadOnly(uri)
+        try:
+            return [iface for domain in conn.listAllDomains(0)
+                    for iface in domain_interfaces(domain.XMLDesc(0))]
+        finally:
+            conn.close()
+    except libvirt.libvirtError as exc:
+        raise exception.AuditSourceError(source=uri, reason=str(exc))
+
+
+def read_port_files(port_dir):
+    """Every port file of the directory (UUID-named regular files)."""
+    files = []
+    for name in sorted(os.listdir(port_dir)):
+        if not validate.is_canonical_uuid(name):
+            continue  # the agent ignores it too (temporary files, say)
+        text = port_file.read(port_dir, name)
+        if text is None:
+            continue  # removed meanwhile
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        files.append(PortFile(name, data if isinstance(data, dict) else None,
+                              text))
+    return files
+
+
+def looks_like_vrouter(interface):
+    """Whether an interface without a port file is probably a vRouter port.
+
+    Nova names a Neutron port's tap 'tap<port id>' and the vRouter's
+    vhost-user sockets are 'uvh_vif_<tap>'; a passed-through VF shows
+    nothing that tells, so it is never reported as missing its file.
+    """
+    if interface.kind == 'ethernet':
+        return bool(interface.device and interface.device.startswith('tap'))
+    if interface.kind == 'vhostuser':
+        return bool(interface.socket and os.path.basename(
+            interface.socket).startswith(VHOSTUSER_SOCKET_PREFIX))
+    return False
+
+
+def _key(instance_id, mac):
+    return instance_id, (mac or '').lower()
+
+
+def _agent_skips(data, device_exists):
+    """Whether a kernel-mode agent starting now would skip this port."""
+    if data.get(c.KEY_TYPE) == c.PORT_TYPE_ESXI:
+        return False
+    if c.KEY_VHOSTUSER_MODE in data:
+        return False  # a DPDK port: no kernel netdev to look for
+    return not device_exists(data.get(c.KEY_SYSTEM_NAME))
+
+
+def default_device_exists(name):
+    try:
+        validate.device_name(name)
+    except exception.InvalidDeviceName:
+        return False
+    return os.path.exists(os.path.join('/sys/class/net', name))
+
+
+def audit(port_files, interfaces, client, device_exists=None):
+    """Compare a host's port files, domain interfaces and registrations.
+
+    :param port_files: list of PortFile
+    :param interfaces: list of Interface, of every domain of the host
+    :param client: an AgentClient, or None not to ask the agent
+    :param device_exists: name -> bool (default: /sys/class/net)
+    :returns: list of Finding, sorted by kind
+    """
+    device_exists = device_exists or default_device_exists
+    by_key = {_key(i.domain_uuid, i.mac): i for i in interfaces}
+    matched = set()
+    findings = []
+    agent_ok = client is not None
+    for pf in port_files:
+        if pf.data is None:
+            findings.append(Finding(UNREADABLE_FILE, pf.port_id,
+                                    'not a JSON object', None))
+            continue
+        key = _key(pf.data.get(c.KEY_INSTANCE_ID),
+                   pf.data.get(c.KEY_MAC_ADDRESS))
+        interface = by_key.get(key)
+        if interface is None:
+            findings.append(Finding(
+                STALE_FILE, pf.port_id,
+                'no domain %s with an interface %s on this host' % key,
+                None))
+            continue
+        matched.add(key)
+        if agent_ok:
+            try:
+                if client.get_port(pf.port_id) is None:
+                    findings.append(Finding(
+                        MISSING_REGISTRATION, pf.port_id,
+                        'the agent does not have the port', interface))
+            except exception.AgentError as exc:
+                findings.append(Finding(AGENT_UNREACHABLE, None,
+                                        exc.format_message(), None))
+                agent_ok = False
+        if _agent_skips(pf.data, device_exists):
+            findings.append(Finding(
+                AGENT_WOULD_SKIP, pf.port_id,
+                'device %s does not exist' % pf.data.get(c.KEY_SYSTEM_NAME),
+                interface))
+    for interface in interfaces:
+        if (_key(interface.domain_uuid, interface.mac) not in matched and
+                looks_like_vrouter(interface)):
+            findings.append(Finding(
+                MISSING_FILE, None,
+                'domain %s (%s), %s interface %s has no port file' % (
+                    interface.domain_name, interface.domain_uuid,
+                    interface.kind, interface.mac), interface))
+    return sorted(findings, key=lambda f: (KINDS.index(f.kind),
+                                           f.port_id or ''))
+
+
+def repair(findings, port_files, client, port_dir):
+    """Fix what is safe to fix; return (repaired, left) lists of Finding.
+
+    Stale files: the port is deleted at the agent and its file removed.
+    Missing registrations: the port is added again from its file.  The
+    rest needs Nova to plug the port again, and is left.
+    """
+    texts = {pf.port_id: pf.text for pf in port_files}
+    repaired, left = [], []
+    for finding in findings:
+        try:
+            if finding.kind == STALE_FILE:
+                client.delete_port(finding.port_id)
+                privileged.remove_port_file(port_dir, finding.port_id)
+            elif finding.kind == MISSING_REGISTRATION:
+                client.add_port(texts[finding.port_id])
+            else:
+                left.append(finding)
+                continue
+        except exception.VRouterException as exc:
+            left.append(finding._replace(detail='%s; repair failed: %s' % (
+                finding.detail, exc.format_message())))
+            continue
+        repaired.append(finding)
+    return repaired, left

@@ -1,0 +1,151 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""vrouter-port-audit: find (and fix) vRouter port drift on one host.
+
+Compares the vRouter interfaces of the host's libvirt domains, the port
+files in the agent's directory, and the agent's registrations, and reports
+every disagreement (see os_vif_vrouter.audit for the kinds).  With
+--repair it fixes what is safe to fix: it adds again, from its file, a
+port the agent lost, and deletes (at the agent, and its file) a port no
+domain of this host has.  Everything else needs Nova to plug the port
+again and is reported.  Run it as root (it reads the agent's directory,
+and --repair removes files there).
+"""
+
+import argparse
+import json
+import sys
+import warnings
+
+# oslo.privsep imports eventlet, which warns on import that it is
+# deprecated; a command-line tool's output is not the place for that.
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+
+from os_vif_vrouter import agent_client  # noqa: E402
+from os_vif_vrouter import audit  # noqa: E402
+from os_vif_vrouter import constants as c  # noqa: E402
+from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import privsep  # noqa: E402
+
+EXIT_OK = 0
+EXIT_DRIFT = 1
+EXIT_USAGE = 2
+EXIT_SOURCE = 3
+
+EPILOG = """findings:
+  stale-file            a port file no domain of this host has (repaired:
+                        deleted at the agent, file removed)
+  unreadable-file       a port file that does not parse: plug it again
+  missing-registration  a port file the agent has not registered
+                        (repaired: added again from the file)
+  agent-would-skip      its device does not exist now: a kernel-mode agent
+                        starting now skips the port for good
+  missing-file          a domain's tap or vRouter vhost-user socket with no
+                        port file: restart nova-compute or hard-reboot the
+                        instance, which plug it again
+  agent-unreachable     registrations could not be checked
+
+exit codes:
+  0  no drift (or all of it repaired)
+  1  drift left
+  2  usage error
+  3  libvirt or the port directory could not be read
+"""
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='vrouter-port-audit',
+        description='Compare the vRouter ports of the libvirt domains, the '
+                    'agent\'s port files and its registrations on this '
+                    'host; report drift, and with --repair fix what is '
+                    'safe to fix. Run it as root.',
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    add = parser.add_argument
+    add('--libvirt_uri', default='qemu:///system',
+        help='libvirt connection URI (default %(default)s)')
+    add('--port_json_path', default=c.DEFAULT_PORT_DIR,
+        help='directory of the port files (default %(default)s)')
+    add('--agent_host', default=c.DEFAULT_AGENT_HOST,
+        help='address of the agent\'s REST port API (default %(default)s)')
+    add('--agent_port', type=int, default=c.DEFAULT_AGENT_PORT,
+        help='TCP port of the agent\'s REST port API (default %(default)s)')
+    add('--repair', action='store_true',
+        help='fix stale files and missing registrations')
+    add('--json', action='store_true',
+        help='print one JSON object instead of text')
+    return parser
+
+
+def run(args, interfaces):
+    """Audit (and repair) with the given domain interfaces; exit code."""
+    try:
+        port_files = audit.read_port_files(args.port_json_path)
+    except (OSError, exception.VRouterException) as exc:
+        print('vrouter-port-audit: cannot read %s: %s' % (
+            args.port_json_path, exc), file=sys.stderr)
+        return EXIT_SOURCE
+    client = agent_client.AgentClient(host=args.agent_host,
+                                      port=args.agent_port)
+    try:
+        findings = audit.audit(port_files, interfaces, client)
+        repaired = []
+        if args.repair:
+            repaired, findings = audit.repair(
+                findings, port_files, client, args.port_json_path)
+    finally:
+        client.close()
+    _report(args, port_files, interfaces, findings, repaired)
+    return EXIT_DRIFT if findings else EXIT_OK
+
+
+def _report(args, port_files, interfaces, findings, repaired):
+    if args.json:
+        print(json.dumps({
+            'port_files': len(port_files),
+            'domain_interfaces': len(interfaces),
+            'findings': [f.as_dict() for f in findings],
+            'repaired': [f.as_dict() for f in repaired],
+        }, indent=2, sort_keys=True))
+        return
+    print('%d port files, %d domain interfaces' % (len(port_files),
+                                                   len(interfaces)))
+    for finding in repaired:
+        print('repaired  %-20s %s  %s' % (finding.kind, finding.port_id,
+                                          finding.detail))
+    for finding in findings:
+        print('%-9s %-20s %s  %s' % (
+            'left' if args.repair else 'found', finding.kind,
+            finding.port_id or '-', finding.detail))
+    if not findings and not repaired:
+        print('no drift')
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    # Run as root: privileged file work happens in this process.
+    privsep.vif_plug.set_client_mode(False)
+    try:
+        interfaces = audit.libvirt_interfaces(args.libvirt_uri)
+    except exception.AuditSourceError as exc:
+        print('vrouter-port-audit: %s' % exc.format_message(),
+              file=sys.stderr)
+        return EXIT_SOURCE
+    return run(args, interfaces)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
