@@ -48,13 +48,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from oslo_config import cfg  # noqa: E402
 
-from os_vif_vrouter import constants  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
 from os_vif_vrouter.tests import agent_stand_in  # noqa: E402
 from os_vif_vrouter.tests import vifs  # noqa: E402
-from os_vif_vrouter import vrouter  # noqa: E402
-from plug_bench import p99  # noqa: E402
+import plug_bench  # noqa: E402
 
 
 def _timed_plug(plugin, info, vif):
@@ -102,10 +100,7 @@ def main():
     # files for that (on a real host libvirt has recreated them).
     with agent_stand_in.AgentStandIn(port_dir, check_devices=False) as agent:
         agent.start()
-        for name, value in (('agent_port', agent.port),
-                            ('port_dir', port_dir)):
-            cfg.CONF.set_override(name, value, group=constants.CONFIG_GROUP)
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = plug_bench.load_plugin(agent, port_dir)
         replug(plugin, info, ports, 1)  # the host before its restart
         for label, threads in (('serial (init_host)', 1),
                                ('%d threads (builds)' % args.threads,
@@ -128,7 +123,7 @@ def main():
     for label, replayed, wall, latencies in rows:
         print('| %-20s | %8d | %10.3f | %10.3f | %10.3f | %8.0f |' % (
             label, replayed, wall, statistics.median(latencies) * 1000,
-            p99(latencies) * 1000, len(latencies) / wall))
+            plug_bench.p99(latencies) * 1000, len(latencies) / wall))
 
 
 if __name__ == '__main__':

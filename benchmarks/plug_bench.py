@@ -103,6 +103,13 @@ def start_daemon():
     privsep.vif_plug.start()
 
 
+def load_plugin(agent, port_dir):
+    """The 'vrouter' plugin, configured for the stand-in and port_dir."""
+    for name, value in (('agent_port', agent.port), ('port_dir', port_dir)):
+        cfg.CONF.set_override(name, value, group=constants.CONFIG_GROUP)
+    return vrouter.VRouterPlugin.load('vrouter')
+
+
 def bench_plugin(plugin, info, count):
     ports = [vifs.kernel() for _ in range(count)]
     plug, unplug = [], []
@@ -185,10 +192,7 @@ def main():
 
     with agent_stand_in.AgentStandIn(port_dir, check_devices=False) as agent:
         agent.start()
-        for name, value in (('agent_port', agent.port),
-                            ('port_dir', port_dir)):
-            cfg.CONF.set_override(name, value, group=constants.CONFIG_GROUP)
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = load_plugin(agent, port_dir)
         info = vifs.instance_info()
         bench_plugin(plugin, info, 1)  # warm-up
 
