@@ -35,14 +35,42 @@ _ZERO_MAC = '00:00:00:00:00:00'
 # domain:bus:slot.function, as Nova and libvirt write a PCI address.
 _PCI_RE = re.compile(
     r'\A[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]\Z')
-# The kernel's dev_valid_name(): no '/', ':' or white space.
-_DEVNAME_FORBIDDEN_RE = re.compile(r'[/:\s]')
+# The kernel's dev_valid_name(): no '/', ':', white space or NUL.
+_DEVNAME_FORBIDDEN_RE = re.compile(r'[/:\s\x00]')
 
+
+# Predicates, shared with the os-vif plugin (os_vif_vrouter.validate), so
+# that Nova's side and the plugin accept exactly the same values.
 
 def is_canonical_uuid(value):
     """True for a lower-case 8-4-4-4-12 UUID string."""
     return isinstance(value, str) and _UUID_RE.match(value) is not None
 
+
+def is_mac_address(value):
+    """True for xx:xx:xx:xx:xx:xx, not all zeros (what the agent takes)."""
+    return (isinstance(value, str) and _MAC_RE.match(value) is not None and
+            value != _ZERO_MAC)
+
+
+def is_pci_address(value):
+    """True for a PCI address such as 0000:08:00.1."""
+    return isinstance(value, str) and _PCI_RE.match(value) is not None
+
+
+def is_device_name(value):
+    """True for a name the kernel takes for a network device.
+
+    At most IFNAMSIZ - 1 bytes, not '.' or '..', no '/', ':', white space
+    or NUL.
+    """
+    return (isinstance(value, str) and bool(value) and
+            len(value.encode('utf-8')) < constants.IFNAMSIZ and
+            value not in ('.', '..') and
+            not _DEVNAME_FORBIDDEN_RE.search(value))
+
+
+# Checks: the value, or the typed error naming the port.
 
 def port_id(value):
     if not is_canonical_uuid(value):
@@ -57,22 +85,19 @@ def network_id(port_id, value):
 
 
 def mac_address(port_id, value):
-    if (not isinstance(value, str) or _MAC_RE.match(value) is None or
-            value == _ZERO_MAC):
+    if not is_mac_address(value):
         raise exception.InvalidMacAddress(port_id=port_id, address=value)
     return value
 
 
 def pci_slot(port_id, value):
-    if not isinstance(value, str) or _PCI_RE.match(value) is None:
+    if not is_pci_address(value):
         raise exception.InvalidPciSlot(port_id=port_id, pci_slot=value)
     return value
 
 
 def device_name(port_id, value):
-    if (not isinstance(value, str) or not value or
-            len(value) >= constants.IFNAMSIZ or value in ('.', '..') or
-            _DEVNAME_FORBIDDEN_RE.search(value) or '\0' in value):
+    if not is_device_name(value):
         raise exception.InvalidDeviceName(port_id=port_id, devname=value)
     return value
 

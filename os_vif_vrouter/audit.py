@@ -182,11 +182,8 @@ def _agent_skips(data, device_exists):
 
 
 def default_device_exists(name):
-    try:
-        validate.device_name(name)
-    except exception.InvalidDeviceName:
-        return False
-    return os.path.exists(os.path.join('/sys/class/net', name))
+    return (validate.is_device_name(name) and
+            os.path.exists(os.path.join('/sys/class/net', name)))
 
 
 def audit(port_files, interfaces, client, device_exists=None):

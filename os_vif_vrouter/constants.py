@@ -76,6 +76,3 @@ VHOSTUSER_MODE_VROUTER_CLIENT = 1
 # os-vif VIFVHostUser.mode: the mode of QEMU's end of the socket.
 OSVIF_VHOSTUSER_MODE_SERVER = 'server'
 OSVIF_VHOSTUSER_MODE_CLIENT = 'client'
-
-# Linux limits: IFNAMSIZ counts the trailing NUL.
-IFNAMSIZ = 16

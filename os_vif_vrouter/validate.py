@@ -24,26 +24,19 @@ UUID into the nil UUID instead of refusing it.
 import os
 import re
 
-from os_vif_vrouter import constants
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
 
-_UUID_RE = re.compile(
-    r'\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z')
 _HEX32_RE = re.compile(r'\A[0-9a-fA-F]{32}\Z')
 _ANY_CASE_UUID_RE = re.compile(
     r'\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-'
     r'[0-9a-fA-F]{12}\Z')
 NIL_UUID = '00000000-0000-0000-0000-000000000000'
-_MAC_RE = re.compile(r'\A[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\Z')
-_ZERO_MAC = '00:00:00:00:00:00'
-_DEVNAME_FORBIDDEN_RE = re.compile(r'[/:\s\x00]')
-_PCI_RE = re.compile(
-    r'\A[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]\Z')
 
-
-def is_canonical_uuid(value):
-    """True for a lower-case 8-4-4-4-12 UUID string."""
-    return isinstance(value, str) and _UUID_RE.match(value) is not None
+# The formats are the translation library's: what Nova's side accepts,
+# the plugin accepts, and nothing more.
+is_canonical_uuid = osvt_validate.is_canonical_uuid
+is_device_name = osvt_validate.is_device_name
 
 
 def port_id(value):
@@ -85,8 +78,7 @@ def project_id(port, value):
 
 def mac_address(port, value):
     """xx:xx:xx:xx:xx:xx, not all zeros (what the agent accepts)."""
-    if (not isinstance(value, str) or _MAC_RE.match(value) is None or
-            value == _ZERO_MAC):
+    if not osvt_validate.is_mac_address(value):
         raise exception.InvalidPortData(
             port_id=port,
             reason='MAC address %r is not xx:xx:xx:xx:xx:xx or is all '
@@ -96,16 +88,14 @@ def mac_address(port, value):
 
 def device_name(value):
     """A Linux network interface name."""
-    if (not isinstance(value, str) or not value or
-            len(value.encode('utf-8')) >= constants.IFNAMSIZ or
-            value in ('.', '..') or _DEVNAME_FORBIDDEN_RE.search(value)):
+    if not is_device_name(value):
         raise exception.InvalidDeviceName(name=value)
     return value
 
 
 def pci_address(port, value):
     """A PCI address such as 0000:08:00.1, normalised to lower case."""
-    if not isinstance(value, str) or _PCI_RE.match(value) is None:
+    if not osvt_validate.is_pci_address(value):
         raise exception.InvalidPortData(
             port_id=port,
             reason='%r is not a PCI address such as 0000:08:00.1' % (value,))

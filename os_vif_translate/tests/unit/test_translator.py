@@ -334,6 +334,13 @@ class TypedErrorTestCase(base.BaseTestCase):
         ('devname_empty', dict(vif=fx.kernel(devname=''),
                                error=exception.InvalidDeviceName,
                                mentions="''")),
+        # 10 characters, 17 bytes: IFNAMSIZ counts bytes.
+        ('devname_too_many_bytes', dict(
+            vif=fx.kernel(devname='tap' + '\u00e9' * 7),
+            error=exception.InvalidDeviceName, mentions='tap')),
+        ('devname_nul', dict(vif=fx.kernel(devname='tap\x00x'),
+                             error=exception.InvalidDeviceName,
+                             mentions='tap')),
         ('devname_dots', dict(vif=fx.kernel(devname='..'),
                               error=exception.InvalidDeviceName,
                               mentions="'..'")),
