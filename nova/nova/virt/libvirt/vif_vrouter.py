@@ -19,6 +19,9 @@ plug and unplug here; every other VIF goes to LibvirtGenericVIFDriver,
 unchanged.  Plugging is done by the vRouter os-vif plugin ('vrouter' and
 'contrail_vrouter' entry points of the os-vif-vrouter distribution), which
 registers the port with the vRouter agent on this host.
+
+Nova does not require os-vif-vrouter: nothing of it is loaded, and nothing
+about the vRouter is logged, until the first vRouter VIF.
 """
 
 import os_vif
@@ -37,9 +40,10 @@ LOG = logging.getLogger(__name__)
 
 CONF = nova.conf.CONF
 
-# Errors raised for a vRouter VIF that cannot be translated.
-_INVALID_VIF_ERRORS = (exception.VRouterVIFInvalid,
-                       exception.VifDetailsMissingVhostuserSockPath)
+# Errors raised for a vRouter VIF that cannot be translated here.
+_TRANSLATION_ERRORS = (exception.VRouterVIFInvalid,
+                       exception.VifDetailsMissingVhostuserSockPath,
+                       exception.VRouterSupportNotInstalled)
 
 
 def _cause(ex):
@@ -118,32 +122,48 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
 
     def __init__(self, host=None):
         super().__init__(host)
-        # NOTE: without the plugin package, the first vRouter port fails
-        # to plug; say so once at start, where operators look.
+        # NOTE: nothing is checked at start: most hosts never see a vRouter
+        # port, and a warning there would be noise on every one of them.
+        self._vrouter_support_checked = False
+
+    def _check_vrouter_support(self):
+        """Warn once, at the first vRouter VIF, if it cannot be plugged.
+
+        Each vRouter VIF then fails with its own typed error; the warning
+        says once, where operators look, what the host lacks.
+        """
+        if self._vrouter_support_checked:
+            return
         missing = _missing_plugins()
+        if missing is None:
+            # os-vif is not initialized yet: check at the next VIF.
+            return
+        self._vrouter_support_checked = True
         if missing:
             LOG.warning(
                 "vRouter ports cannot be plugged on this host: os-vif has "
                 "no %(plugins)s plugin. Install the os-vif-vrouter package "
-                "in nova-compute's environment and restart nova-compute "
-                "(hosts without vRouter ports can ignore this).",
+                "in nova-compute's environment and restart nova-compute.",
                 {'plugins': ', '.join(repr(name) for name in missing)})
 
     def get_config(self, instance, vif, image_meta, flavor, virt_type):
         if not model_vrouter.is_vrouter_vif(vif):
             return super().get_config(
                 instance, vif, image_meta, flavor, virt_type)
+        self._check_vrouter_support()
         return self.get_config_vrouter(
             instance, vif, image_meta, flavor, virt_type)
 
     def plug(self, instance, vif):
         if not model_vrouter.is_vrouter_vif(vif):
             return super().plug(instance, vif)
+        self._check_vrouter_support()
         return self.plug_vrouter(instance, vif)
 
     def unplug(self, instance, vif):
         if not model_vrouter.is_vrouter_vif(vif):
             return super().unplug(instance, vif)
+        self._check_vrouter_support()
         return self.unplug_vrouter(instance, vif)
 
     def get_config_vrouter(self, instance, vif, image_meta, flavor,
@@ -161,7 +181,8 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         :param virt_type: libvirt virtualization type
         :returns: nova.virt.libvirt.config.LibvirtConfigGuestInterface
         :raises: exception.VRouterVIFInvalid,
-            exception.VifDetailsMissingVhostuserSockPath
+            exception.VifDetailsMissingVhostuserSockPath,
+            exception.VRouterSupportNotInstalled
         """
         datapath = model_vrouter.get_datapath(vif)
         vif_obj = model_vrouter.nova_to_osvif_vif(vif)
@@ -186,7 +207,7 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         except osv_exception.NoMatchingPlugin as ex:
             raise exception.VRouterPluginNotFound(
                 port_id=vif['id'], plugin=ex.kwargs['plugin_name']) from ex
-        except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
+        except (osv_exception.ExceptionBase,) + _TRANSLATION_ERRORS as ex:
             raise exception.VirtualInterfacePlugException(
                 _("Failed to plug vRouter VIF %(port_id)s: %(cause)s") %
                 {'port_id': vif['id'], 'cause': _cause(ex)}) from ex
@@ -209,7 +230,7 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
                          "nova-compute.") %
                 {'port_id': vif['id'],
                  'plugin': ex.kwargs['plugin_name']}) from ex
-        except (osv_exception.ExceptionBase,) + _INVALID_VIF_ERRORS as ex:
+        except (osv_exception.ExceptionBase,) + _TRANSLATION_ERRORS as ex:
             raise exception.VirtualInterfaceUnplugException(
                 reason=_("vRouter VIF %(port_id)s: %(cause)s") %
                 {'port_id': vif['id'], 'cause': _cause(ex)}) from ex

@@ -14,6 +14,8 @@
 
 import ddt
 from os_vif.objects import vif as osv_vif
+from oslo_utils import importutils
+import testtools
 
 from nova import exception
 from nova.network import model
@@ -29,6 +31,12 @@ VHOSTUSER_DETAILS = {
     model.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG: True,
 }
 
+# The translation library comes with the os-vif-vrouter distribution, which
+# Nova does not require: the tests that translate run where it is installed.
+os_vif_translate = importutils.try_import(model_vrouter.TRANSLATOR)
+requires_translator = testtools.skipIf(
+    os_vif_translate is None, 'os-vif-vrouter is not installed')
+
 
 def _vif(**kwargs):
     return model.VIF(
@@ -38,44 +46,120 @@ def _vif(**kwargs):
         devname='tapdc065497-3c', **kwargs)
 
 
-@ddt.ddt
-class VRouterDatapathTestCase(test.NoDBTestCase):
+VRouterVIFs = (
+    ('kernel', _vif(type=model.VIF_TYPE_VROUTER),
+     model_vrouter.DATAPATH_KERNEL),
+    ('dpdk', _vif(type=model.VIF_TYPE_VHOSTUSER, details=VHOSTUSER_DETAILS),
+     model_vrouter.DATAPATH_DPDK),
+    ('offload_direct', _vif(type=model.VIF_TYPE_VROUTER,
+                            vnic_type=model.VNIC_TYPE_DIRECT,
+                            profile={'pci_slot': '0000:0a:00.1'}),
+     model_vrouter.DATAPATH_OFFLOAD_DIRECT),
+    ('offload_virtio_forwarder', _vif(
+        type=model.VIF_TYPE_VROUTER,
+        vnic_type=model.VNIC_TYPE_VIRTIO_FORWARDER,
+        profile={'pci_slot': '0000:0a:00.1'},
+        details=VHOSTUSER_DETAILS),
+     model_vrouter.DATAPATH_OFFLOAD_VIRTIO_FORWARDER),
+)
 
-    @ddt.named_data(
-        ('kernel', _vif(type=model.VIF_TYPE_VROUTER),
-         model_vrouter.DATAPATH_KERNEL),
-        ('dpdk', _vif(type=model.VIF_TYPE_VHOSTUSER,
-                      details=VHOSTUSER_DETAILS),
-         model_vrouter.DATAPATH_DPDK),
-        ('offload_direct', _vif(type=model.VIF_TYPE_VROUTER,
-                                vnic_type=model.VNIC_TYPE_DIRECT,
-                                profile={'pci_slot': '0000:0a:00.1'}),
-         model_vrouter.DATAPATH_OFFLOAD_DIRECT),
-        ('offload_virtio_forwarder', _vif(
-            type=model.VIF_TYPE_VROUTER,
-            vnic_type=model.VNIC_TYPE_VIRTIO_FORWARDER,
-            profile={'pci_slot': '0000:0a:00.1'},
-            details=VHOSTUSER_DETAILS),
-         model_vrouter.DATAPATH_OFFLOAD_VIRTIO_FORWARDER),
-    )
+OTHER_VIFS = (
+    ('ovs', _vif(type=model.VIF_TYPE_OVS)),
+    ('vhostuser_ovs', _vif(type=model.VIF_TYPE_VHOSTUSER, details={
+        model.VIF_DETAILS_VHOSTUSER_OVS_PLUG: True,
+        model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET})),
+    ('vhostuser_vrouter_plug_false', _vif(
+        type=model.VIF_TYPE_VHOSTUSER,
+        details={model.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG: False,
+                 model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET})),
+    ('hw_veb', _vif(type=model.VIF_TYPE_HW_VEB,
+                    vnic_type=model.VNIC_TYPE_DIRECT)),
+    ('no_type', _vif(type=None)),
+)
+
+
+@ddt.ddt
+class VRouterVIFTestCase(test.NoDBTestCase):
+    """Telling vRouter VIFs from the others needs no library."""
+
+    def setUp(self):
+        super().setUp()
+        self.import_translator = self.useFixture(
+            test.fixtures.MockPatchObject(
+                model_vrouter, '_import_translator')).mock
+
+    @ddt.named_data(*VRouterVIFs)
     def test_vrouter_vif(self, vif, datapath):
         self.assertIn(datapath, model_vrouter.DATAPATHS)
         self.assertTrue(model_vrouter.is_vrouter_vif(vif))
-        self.assertEqual(datapath, model_vrouter.get_datapath(vif))
+        self.import_translator.assert_not_called()
 
-    @ddt.named_data(
-        ('ovs', _vif(type=model.VIF_TYPE_OVS)),
-        ('vhostuser_ovs', _vif(type=model.VIF_TYPE_VHOSTUSER, details={
-            model.VIF_DETAILS_VHOSTUSER_OVS_PLUG: True,
-            model.VIF_DETAILS_VHOSTUSER_SOCKET: SOCKET})),
-        ('hw_veb', _vif(type=model.VIF_TYPE_HW_VEB,
-                        vnic_type=model.VNIC_TYPE_DIRECT)),
-        ('no_type', _vif(type=None)),
-    )
-    def test_other_vif(self, vif):
+    @ddt.named_data(*OTHER_VIFS)
+    def test_other_vif_loads_nothing(self, vif):
         self.assertFalse(model_vrouter.is_vrouter_vif(vif))
         self.assertIsNone(model_vrouter.get_datapath(vif))
         self.assertIsNone(model_vrouter.nova_to_osvif_vif(vif))
+        self.import_translator.assert_not_called()
+
+    def test_not_a_mapping(self):
+        self.assertFalse(model_vrouter.is_vrouter_vif(None))
+        self.assertFalse(model_vrouter.is_vrouter_vif(
+            _vif(type=model.VIF_TYPE_VHOSTUSER, details='vrouter')))
+
+
+@ddt.ddt
+class VRouterWithoutTranslatorTestCase(test.NoDBTestCase):
+    """A vRouter VIF on a host without os-vif-vrouter: a typed error."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(test.fixtures.MockPatchObject(
+            model_vrouter, 'TRANSLATOR', 'os_vif_translate_not_installed'))
+
+    @ddt.named_data(*VRouterVIFs)
+    def test_vrouter_vif(self, vif, datapath):
+        for convert in (model_vrouter.get_datapath,
+                        model_vrouter.nova_to_osvif_vif):
+            exc = self.assertRaises(exception.VRouterSupportNotInstalled,
+                                    convert, vif)
+            self.assertEqual(
+                "Cannot serve vRouter port %s: the os-vif-vrouter package, "
+                "which translates and plugs vRouter ports, is not installed "
+                "in nova-compute's environment. Install it and restart "
+                "nova-compute." % PORT_ID, str(exc))
+
+    def test_instance(self):
+        instance = objects.Instance(
+            uuid='d5b1090c-9e00-4fa4-9504-4b1494857970', id=42)
+        exc = self.assertRaises(exception.VRouterSupportNotInstalled,
+                                model_vrouter.nova_to_osvif_instance,
+                                instance)
+        self.assertIn('the vRouter ports of instance '
+                      'd5b1090c-9e00-4fa4-9504-4b1494857970', str(exc))
+
+    @ddt.named_data(*OTHER_VIFS)
+    def test_other_vif(self, vif):
+        self.assertIsNone(model_vrouter.get_datapath(vif))
+        self.assertIsNone(model_vrouter.nova_to_osvif_vif(vif))
+
+
+@requires_translator
+@ddt.ddt
+class VRouterDatapathTestCase(test.NoDBTestCase):
+
+    @ddt.named_data(*VRouterVIFs)
+    def test_vrouter_vif(self, vif, datapath):
+        self.assertEqual(datapath, model_vrouter.get_datapath(vif))
+
+    def test_datapaths_are_the_librarys(self):
+        from os_vif_translate import datapath
+        self.assertEqual(set(datapath.ALL), set(model_vrouter.DATAPATHS))
+
+    @ddt.named_data(*(VRouterVIFs + tuple(
+        (name, vif, None) for name, vif in OTHER_VIFS)))
+    def test_is_vrouter_vif_is_the_librarys(self, vif, _datapath):
+        self.assertEqual(os_vif_translate.is_vrouter_vif(vif),
+                         model_vrouter.is_vrouter_vif(vif))
 
     def test_vnic_types(self):
         for vnic_type in model_vrouter.VROUTER_VNIC_TYPES:
@@ -100,6 +184,7 @@ class VRouterDatapathTestCase(test.NoDBTestCase):
                           model_vrouter.nova_to_osvif_vif, vif)
 
 
+@requires_translator
 class VRouterTranslationTestCase(test.NoDBTestCase):
 
     def test_nova_to_osvif_vif(self):

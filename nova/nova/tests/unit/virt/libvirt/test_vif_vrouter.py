@@ -21,10 +21,13 @@ from os_vif.objects import fields as osv_fields
 from os_vif.objects import host_info as osv_host_info
 from os_vif.objects import vif as osv_vif
 from os_vif import plugin as osv_plugin
+from oslo_utils import importutils
 from stevedore import extension
+import testtools
 
 from nova import exception
 from nova.network import model as network_model
+from nova.network import model_vrouter
 from nova import objects
 from nova import test
 from nova.tests import fixtures as nova_fixtures
@@ -38,6 +41,12 @@ MAC = 'fa:16:3e:4c:2c:30'
 PCI_SLOT = '0000:0a:00.1'
 SOCKET = '/var/run/vrouter/uvh_vif_tapdc065497-3c'
 INSTANCE_UUID = 'd5b1090c-9e00-4fa4-9504-4b1494857970'
+
+# The translation library comes with the os-vif-vrouter distribution, which
+# Nova does not require: the tests that translate run where it is installed.
+requires_translator = testtools.skipIf(
+    importutils.try_import(model_vrouter.TRANSLATOR) is None,
+    'os-vif-vrouter is not installed')
 
 
 def _network(mtu):
@@ -112,6 +121,87 @@ def _load_os_vif_plugins(test_case, plugins):
         os_vif, '_EXT_MANAGER', manager))
 
 
+VIF_KERNEL = _vif(type=network_model.VIF_TYPE_VROUTER)
+
+
+class LibvirtVRouterVIFDriverSupportTestCase(test.NoDBTestCase):
+    """What a host loads and logs, with and without os-vif-vrouter.
+
+    Runs whether or not os-vif-vrouter is installed.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        self.instance = objects.Instance(
+            uuid=INSTANCE_UUID, id=42, display_name='vm')
+        self.plugin = PluginRecorder()
+        # A host without vRouter plugins: only OVS.
+        _load_os_vif_plugins(
+            self, {'ovs': RecordingVRouterPlugin('ovs', self.plugin)})
+        self.warning = self.useFixture(test.fixtures.MockPatchObject(
+            vif_vrouter.LOG, 'warning')).mock
+
+    def test_other_vifs_load_and_log_nothing(self):
+        import_translator = self.useFixture(test.fixtures.MockPatchObject(
+            model_vrouter, '_import_translator')).mock
+        driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        vif = _vif(type=network_model.VIF_TYPE_OVS)
+        vif['network']['bridge'] = 'br-int'
+        driver.get_config(self.instance, vif, objects.ImageMeta.from_dict({}),
+                          objects.Flavor(vcpus=1, extra_specs={}), 'kvm')
+        driver.plug(self.instance, vif)
+        driver.unplug(self.instance, vif)
+        self.assertEqual(['plug', 'unplug'],
+                         [op for op, _vif, _info in self.plugin.calls])
+        import_translator.assert_not_called()
+        self.warning.assert_not_called()
+
+    def test_first_vrouter_vif_warns_once_without_the_plugins(self):
+        driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        self.warning.assert_not_called()
+        for _attempt in range(2):
+            self.assertRaises(exception.VirtualInterfacePlugException,
+                              driver.plug, self.instance, VIF_KERNEL)
+        self.warning.assert_called_once()
+        self.assertEqual("'vrouter', 'contrail_vrouter'",
+                         self.warning.call_args[0][1]['plugins'])
+        self.assertEqual([], self.plugin.calls)
+
+    def test_before_os_vif_initialize(self):
+        driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        # (MockPatchObject would take new=None for "a MagicMock".)
+        with mock.patch.object(os_vif, '_EXT_MANAGER', None):
+            driver._check_vrouter_support()
+        self.warning.assert_not_called()
+        # Checked at the next vRouter VIF instead.
+        driver._check_vrouter_support()
+        self.warning.assert_called_once()
+
+    def test_without_the_package(self):
+        self.useFixture(test.fixtures.MockPatchObject(
+            model_vrouter, 'TRANSLATOR', 'os_vif_translate_not_installed'))
+        driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        message = ("Cannot serve vRouter port %s: the os-vif-vrouter "
+                   "package, which translates and plugs vRouter ports, is "
+                   "not installed in nova-compute's environment. Install it "
+                   "and restart nova-compute." % PORT_ID)
+        exc = self.assertRaises(
+            exception.VRouterSupportNotInstalled, driver.get_config,
+            self.instance, VIF_KERNEL, objects.ImageMeta.from_dict({}),
+            objects.Flavor(vcpus=1, extra_specs={}), 'kvm')
+        self.assertEqual(message, str(exc))
+        exc = self.assertRaises(exception.VirtualInterfacePlugException,
+                                driver.plug, self.instance, VIF_KERNEL)
+        self.assertEqual('Failed to plug vRouter VIF %s: %s' %
+                         (PORT_ID, message), str(exc))
+        exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
+                                driver.unplug, self.instance, VIF_KERNEL)
+        self.assertIn(message, str(exc))
+        self.assertEqual([], self.plugin.calls)
+
+
+@requires_translator
 class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
 
     vif_kernel = _vif(type=network_model.VIF_TYPE_VROUTER,
@@ -535,25 +625,9 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
         self.assertIn("os-vif has no 'vrouter' plugin. Install the "
                       "os-vif-vrouter package", str(exc))
 
-    def test_start_warns_once_without_the_plugins(self):
-        _load_os_vif_plugins(
-            self, {'ovs': RecordingVRouterPlugin('ovs', self.plugin)})
+    def test_first_vrouter_vif_quiet_with_the_plugins(self):
         with mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
-            vif_vrouter.LibvirtVRouterVIFDriver()
-        warning.assert_called_once()
-        self.assertEqual("'vrouter', 'contrail_vrouter'",
-                         warning.call_args[0][1]['plugins'])
-
-    def test_start_quiet_with_the_plugins(self):
-        with mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
-            vif_vrouter.LibvirtVRouterVIFDriver()
-        warning.assert_not_called()
-
-    def test_start_before_os_vif_initialize(self):
-        # (MockPatchObject would take new=None for "a MagicMock".)
-        with mock.patch.object(os_vif, '_EXT_MANAGER', None), \
-                mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
-            vif_vrouter.LibvirtVRouterVIFDriver()
+            self.driver.plug(self.instance, self.vif_kernel)
         warning.assert_not_called()
 
 
@@ -628,6 +702,7 @@ INVALID_VROUTER_VIFS = [
 ]
 
 
+@requires_translator
 @ddt.ddt
 class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
     """Every invalid vRouter binding gives a typed error naming the port.
