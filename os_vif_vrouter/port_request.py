@@ -185,8 +185,59 @@ def to_json(request):
     return json.dumps(request)
 
 
+def _no_address_or(value, version):
+    """An address as an ipaddress object, None for "no address".
+
+    None, "", "None" (what the classic script writes when it has no IPv6
+    address) and the agent's own 0.0.0.0 / :: all mean none.  Text that
+    does not parse is kept as it is: it can only equal itself.
+    """
+    if value is None or value in ('', 'None'):
+        return None
+    if not isinstance(value, str):
+        return value
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value
+    if address.version != version:
+        return value
+    return None if address.is_unspecified else address
+
+
+def _mac(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _project(value):
+    if value is None or value == '':
+        return ''
+    try:
+        return validate.project_id(None, value)
+    except exception.InvalidPortData:
+        return value
+
+
+# How each key is compared: by what it means, not by how it is spelt.
+_MEANING = {
+    c.KEY_IP_ADDRESS: lambda value: _no_address_or(value, 4),
+    c.KEY_IP6_ADDRESS: lambda value: _no_address_or(value, 6),
+    c.KEY_MAC_ADDRESS: _mac,
+    c.KEY_PROJECT_ID: _project,
+}
+
+
+def _meaning(request, key):
+    value = request.get(key)
+    convert = _MEANING.get(key)
+    return convert(value) if convert is not None else value
+
+
 def needs_delete_first(old, new):
     """Whether re-adding new over old requires deleting the port first.
+
+    Compared by meaning (see :func:`same_port`): a file written by the
+    classic script for the same port must not cost the guest its traffic.
 
     :param old: the previous request (the port file), None if none, or
         anything that is not a dict for a file that does not parse
@@ -195,21 +246,24 @@ def needs_delete_first(old, new):
         return False
     if not isinstance(old, dict):
         return True
-    return any(old.get(key) != new.get(key)
+    return any(_meaning(old, key) != _meaning(new, key)
                for key in FIELDS_APPLIED_ONLY_ON_ADD)
 
 
 def same_port(old, new):
     """Whether a port file (old) already describes the request (new).
 
-    Only who wrote it and when may differ: then the file need not be
-    written again (a host restart re-plugs every port unchanged).
+    Compared by meaning: addresses parsed (no address is None, "",
+    "None", 0.0.0.0 or ::), MACs in either case, project ids with or
+    without dashes; who wrote it and when are ignored.  A kernel port
+    (new has no vhostuser-mode) matches a file with vhostuser-mode 0,
+    which the classic script writes for every port.  Then the file need
+    not be written again (a host restart re-plugs every port unchanged).
     """
     if not isinstance(old, dict):
         return False
-
-    def essential(request):
-        return {key: value for key, value in request.items()
-                if key not in _INFORMATIONAL_FIELDS}
-
-    return essential(old) == essential(new)
+    keys = (set(old) | set(new)) - set(_INFORMATIONAL_FIELDS)
+    if c.KEY_VHOSTUSER_MODE not in new and old.get(
+            c.KEY_VHOSTUSER_MODE) == c.VHOSTUSER_MODE_VROUTER_SERVER:
+        keys.discard(c.KEY_VHOSTUSER_MODE)
+    return all(_meaning(old, key) == _meaning(new, key) for key in keys)

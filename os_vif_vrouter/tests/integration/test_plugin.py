@@ -30,6 +30,7 @@ from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
 from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
+from os_vif_vrouter.tests import classic_files
 from os_vif_vrouter.tests import fake_sysfs
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -254,6 +255,24 @@ class TestKernel(PluginTestCase):
         self.plugin.plug(vif, self.info)
         self.assertEqual(2, self.agent.version(vif.id))
         self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
+
+    def test_replug_after_upgrade_from_classic_tooling(self):
+        # The host before the upgrade: the upstream plugin (through the
+        # classic script) wrote the file; the agent replayed it.
+        for ips in (('10.0.0.5',), ('10.0.0.5', '2001:db8::5')):
+            vif = vifs.kernel(ips=ips)
+            vif.address = vif.address.upper()
+            with open(os.path.join(self.stand_in.port_dir, vif.id),
+                      'w') as f:
+                f.write(classic_files.upstream_plugin_file(vif, self.info))
+            self.devices.add(vif.vif_name)
+            self.agent.restart()
+            self.assertIn(vif.id, self.agent.ports())
+            vif.address = vif.address.lower()
+            # nova-compute restarts with this plugin: the port must stay.
+            self.plugin.plug(vif, self.info)
+            self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
+            self.assertEqual(2, self.agent.version(vif.id))
 
     def test_replug_with_changes_deletes_first(self):
         self.agent.start()
