@@ -63,6 +63,30 @@ def write_port_file(port_dir, port_id, content):
 
 
 @privsep.vif_plug.entrypoint
+def stage_port_file(port_dir, port_id, content):
+    """Write content durably to a temporary file of port_id; its name.
+
+    Nothing the agent reads changes until commit_port_file.
+    """
+    if not isinstance(content, str):
+        raise TypeError('content must be a str, not %s'
+                        % type(content).__name__)
+    return port_file.stage(port_dir, port_id, content.encode('utf-8'))
+
+
+@privsep.vif_plug.entrypoint
+def commit_port_file(port_dir, port_id, temp_name):
+    """Rename the staged temp_name over the port file of port_id."""
+    port_file.commit(port_dir, port_id, temp_name)
+
+
+@privsep.vif_plug.entrypoint
+def discard_port_file(port_dir, port_id, temp_name):
+    """Remove the staged temp_name of port_id."""
+    port_file.discard(port_dir, port_id, temp_name)
+
+
+@privsep.vif_plug.entrypoint
 def read_port_file(port_dir, port_id):
     """The text of the port file of port_id, or None if it has none."""
     return port_file.read(port_dir, port_id)

@@ -299,25 +299,21 @@ class VRouterPlugin(plugin.PluginBase):
                                         vhostuser_mode=mode)
         self.client.wait_until_listening(self.config.vhostuser_agent_wait)
         with self.registrar.port_lock(vif.id):
-            self.registrar.register(request, agent_down_ok=False)
+            done = self.registrar.register(request, agent_down_ok=False)
             if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
-                self._wait_for_socket(vif)
+                self._wait_for_socket(vif, done)
 
-    def _wait_for_socket(self, vif):
+    def _wait_for_socket(self, vif, done):
+        """Wait for the vRouter's socket; on timeout undo what the plug
+        did (a port the agent had before keeps its registration).
+        """
         timeout = self.config.vhostuser_socket_wait
         try:
             backoff.wait_for(lambda: os.path.exists(vif.path), timeout)
         except backoff.GaveUp:
-            self._undo_registration(vif.id)
+            self.registrar.undo(done)
             raise exception.VhostUserSocketTimeout(
                 port_id=vif.id, path=vif.path, timeout=timeout)
-
-    def _undo_registration(self, port_id):
-        try:
-            self.registrar.deregister(port_id)
-        except exception.VRouterException as exc:
-            LOG.error('Could not undo the registration of port %(port)s: '
-                      '%(error)s', {'port': port_id, 'error': exc})
 
     def _unplug_vhostuser(self, vif):
         self.registrar.deregister(vif.id)

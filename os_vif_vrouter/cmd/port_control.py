@@ -32,6 +32,10 @@ Differences from the classic script, all on purpose:
   refuses);
 - option values are taken as given: quotes, spaces and "--" inside a
   value (``--vm_name='a "b" -- c'``) are kept, never re-split or stripped;
+- a failed add undoes only what it did, as the plugin does: a new port
+  is deleted again, a port the agent had before is registered again as
+  its old file says (the classic script kept a port whose vhost-user
+  socket never came, exit 6);
 - --no_persist takes a boolean (true/false/yes/no/1/0, or no value for
   true), where the classic script took any non-empty string as true.
 """
@@ -92,7 +96,9 @@ exit codes:
      connection failure; with Vrouter, a connection that broke or timed
      out (the outcome at the agent is unknown)
   6  --vif_type=VhostUser --vhostuser_mode=0: the vRouter did not create
-     the vhost-user socket within --socket_wait seconds
+     the vhost-user socket within --socket_wait seconds; what the add did
+     is undone, as the plugin does (a port the agent had before keeps
+     its registration and port file)
 """
 
 
@@ -291,8 +297,14 @@ def _add(args):
                         args.uuid)
     if (vhostuser and
             request[c.KEY_VHOSTUSER_MODE] == c.VHOSTUSER_MODE_VROUTER_SERVER):
-        _wait_for_path(args.vhostuser_socket, args.socket_wait,
-                       EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
+        try:
+            _wait_for_path(args.vhostuser_socket, args.socket_wait,
+                           EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
+        except _Exit:
+            # As the plugin: undo what this add did (a port the agent had
+            # before keeps its registration and file).
+            registrar.undo(registered)
+            raise
     return EXIT_OK
 
 

@@ -196,10 +196,11 @@ class TestKernel(PluginTestCase):
         self.assertEqual(before, self.port_file(vif.id))
         self.assertEqual(before, self.agent.ports()[vif.id])
 
-    def test_agent_refuses_changed_replug_leaves_nothing(self):
+    def test_agent_refuses_changed_replug_keeps_the_old_file(self):
         self.agent.start()
         vif = vifs.kernel()
         self.plugin.plug(vif, self.info)
+        before = self.port_file(vif.id)
         vif.vif_name = 'tapnew'
 
         def refuse_adds(method, path, body, route=self.agent._route):
@@ -213,7 +214,9 @@ class TestKernel(PluginTestCase):
         exc = self.assertRaises(exception.VRouterPlugError,
                                 self.plugin.plug, vif, self.info)
         self.assertEqual('Invalid VN uuid', exc.error.agent_message)
-        self.assertGone(vif.id)
+        # Even the old port could not be added again; its file stays, so
+        # the agent has it back at its next start.
+        self.assertEqual(before, self.port_file(vif.id))
 
     def test_slow_agent_times_out(self):
         self.flags(agent_read_timeout=0.05)
@@ -359,6 +362,27 @@ class TestDpdk(PluginTestCase):
         self.assertIsInstance(exc.error, exception.VhostUserSocketTimeout)
         self.assertIn(self.tmp.join('never'), str(exc))
         self.assertGone(vif.id)
+
+    def test_socket_timeout_on_replug_keeps_the_running_port(self):
+        path = self.tmp.join('uvh_vif_z')
+        with open(path, 'w'):
+            pass
+        self.agent.start()
+        vif = vifs.dpdk(path, mode='client')
+        self.plugin.plug(vif, self.info)
+        before = self.port_file(vif.id)
+        # nova-compute restarts while the vRouter is slow to serve the
+        # socket again: the plug fails, the guest keeps its port.
+        os.unlink(path)
+        self.flags(vhostuser_socket_wait=0.05)
+        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        self.addCleanup(plugin.client.close)
+        exc = self.assertRaises(exception.VRouterPlugError, plugin.plug, vif,
+                                self.info)
+        self.assertIsInstance(exc.error, exception.VhostUserSocketTimeout)
+        self.assertEqual(before, self.port_file(vif.id))
+        self.assertIn(vif.id, self.agent.ports())
+        self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
 
     def test_waits_for_agent(self):
         self.agent.start(delay=0.2)

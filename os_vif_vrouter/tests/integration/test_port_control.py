@@ -183,8 +183,19 @@ class TestVhostUserPorts(CliTestCase):
 
     def test_socket_not_created_exit_6(self):
         self.assertEqual(6, self.run_cli('add', *self.vhostuser('0')))
-        # As the classic script: the port stays registered.
-        self.assertEqual(0, self.agent.ports()[PORT]['vhostuser-mode'])
+        # As the plugin: the new port is undone.
+        self.assertEqual({}, self.agent.ports())
+        self.assertIsNone(self.port_file())
+
+    def test_socket_not_created_on_readd_exit_6_keeps_the_port(self):
+        with open(self.tmp.join('uvh_vif_tap'), 'w'):
+            pass
+        self.assertEqual(0, self.run_cli('add', *self.vhostuser('0')))
+        before = self.port_file()
+        os.unlink(self.tmp.join('uvh_vif_tap'))
+        self.assertEqual(6, self.run_cli('add', *self.vhostuser('0')))
+        self.assertEqual(before, self.port_file())
+        self.assertIn(PORT, self.agent.ports())
 
     def test_socket_created(self):
         with open(self.tmp.join('uvh_vif_tap'), 'w'):
