@@ -26,6 +26,7 @@ os_vif_translate.tests.strategies).
 import copy
 import os
 
+import fixtures
 import hypothesis
 from lxml import etree
 import os_vif
@@ -166,6 +167,9 @@ class DriverFuzzTestCase(test.NoDBTestCase):
                        representor_map=os.path.join(stand_in.port_dir,
                                                     'no-map'),
                        group='os_vif_vrouter')
+            # The ports' locks: nova-compute's [oslo_concurrency].
+            self.flags(lock_path=self.useFixture(fixtures.TempDir()).path,
+                       group='oslo_concurrency')
             manager = extension.ExtensionManager.make_test_instance([
                 extension.Extension(name, None, None,
                                     vrouter.VRouterPlugin.load(name))

@@ -34,6 +34,7 @@ import xml.etree.ElementTree as etree
 
 from os_vif_vrouter import constants as c
 from os_vif_vrouter import exception
+from os_vif_vrouter import locks
 from os_vif_vrouter import port_file
 from os_vif_vrouter import privileged
 from os_vif_vrouter import validate
@@ -242,25 +243,27 @@ def audit(port_files, interfaces, client, device_exists=None):
                                            f.port_id or ''))
 
 
-def repair(findings, port_files, client, port_dir):
+def repair(findings, port_files, client, port_dir, lock_path):
     """Fix what is safe to fix; return (repaired, left) lists of Finding.
 
     Stale files: the port is deleted at the agent and its file removed.
     Missing registrations: the port is added again from its file.  The
-    rest needs Nova to plug the port again, and is left.
+    rest needs Nova to plug the port again, and is left.  Each repair
+    holds the port's lock (shared with nova-compute).
     """
     texts = {pf.port_id: pf.text for pf in port_files}
     repaired, left = [], []
     for finding in findings:
+        if finding.kind not in REPAIRABLE:
+            left.append(finding)
+            continue
         try:
-            if finding.kind == STALE_FILE:
-                client.delete_port(finding.port_id)
-                privileged.remove_port_file(port_dir, finding.port_id)
-            elif finding.kind == MISSING_REGISTRATION:
-                client.add_port(texts[finding.port_id])
-            else:
-                left.append(finding)
-                continue
+            with locks.port_lock(finding.port_id, lock_path):
+                if finding.kind == STALE_FILE:
+                    client.delete_port(finding.port_id)
+                    privileged.remove_port_file(port_dir, finding.port_id)
+                else:
+                    client.add_port(texts[finding.port_id])
         except exception.VRouterException as exc:
             left.append(finding._replace(detail='%s; repair failed: %s' % (
                 finding.detail, exc.format_message())))

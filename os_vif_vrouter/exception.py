@@ -93,6 +93,18 @@ class PortFileError(VRouterException):
     msg_fmt = 'Cannot %(action)s port file %(path)s: %(reason)s'
 
 
+class LockPathNotSet(VRouterException):
+    msg_fmt = ('Port %(port_id)s: cannot lock the port across processes: '
+               '[oslo_concurrency] lock_path is not set (nova-compute, '
+               'vrouter-port-control and vrouter-port-audit must read the '
+               'same one)')
+
+
+class PortLockError(VRouterException):
+    msg_fmt = ('Port %(port_id)s: cannot take its lock in %(path)s: '
+               '%(reason)s')
+
+
 class VhostUserSocketTimeout(VRouterException):
     msg_fmt = ('Port %(port_id)s: the vRouter did not create vhost-user '
                'socket %(path)s within %(timeout).1f s')

@@ -16,7 +16,9 @@
 
 The agent knows a port in two ways: from a REST add, and from its port
 file, which it replays when it starts.  A :class:`Registrar` changes both
-under a per-port lock, in an order that leaves no half-done state:
+in an order that leaves no half-done state.  Its callers hold the port's
+lock (:meth:`Registrar.port_lock`, across processes) around each
+operation:
 
 register (plug)
   1. if the port file must change, write the new content to a temporary
@@ -57,10 +59,6 @@ from os_vif_vrouter import privileged
 from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
-
-# Shared by every Registrar of the process: the plugin is loaded under two
-# names, and the same port must never be changed by both at once.
-_PORT_LOCKS = locks.KeyedLocks()
 
 # A port file that exists but does not parse as a JSON object.
 UNREADABLE = object()
@@ -115,18 +113,24 @@ class Registrar(object):
     :param port_dir: the agent's port file directory
     :param persist: False to leave port files alone (the CLI's
         ``--no_persist``)
+    :param lock_path: ``[oslo_concurrency] lock_path``, where the ports'
+        locks are shared with the other processes of the host
     """
 
-    def __init__(self, client, port_dir, persist=True):
+    def __init__(self, client, port_dir, persist=True, lock_path=None):
         self.client = client
         self.port_dir = validate.port_directory(port_dir)
         self.persist = persist
+        self.lock_path = lock_path
 
     def port_lock(self, port_id):
-        """The lock of one port; re-entrant, so callers can hold it around
-        register/deregister and their own steps.
+        """The lock of one port (threads and processes); not re-entrant:
+        take it once per operation, around register, deregister, undo and
+        the caller's own steps on the port.
+
+        :raises: LockPathNotSet, PortLockError
         """
-        return _PORT_LOCKS.lock(validate.port_id(port_id))
+        return locks.port_lock(port_id, self.lock_path)
 
     def _privileged(self, action, port_id, function, *args):
         """Call a privileged entrypoint; a failed helper is a PortFileError.
@@ -163,56 +167,54 @@ class Registrar(object):
         """
         port_id = request['id']
         body = port_request.to_json(request)
-        with self.port_lock(port_id):
-            previous = self.read_text(port_id) if self.persist else None
-            old = _parse(previous)
-            staged = None
-            if self.persist and not port_request.same_port(old, request):
-                # Nothing has changed yet: a failure here leaves the
-                # agent's registration and the old file as they are.
-                staged = self._privileged(
-                    'write', port_id, privileged.stage_port_file,
-                    self.port_dir, port_id, body)
-            done = Registration(port_id, True, previous, False, False)
+        previous = self.read_text(port_id) if self.persist else None
+        old = _parse(previous)
+        staged = None
+        if self.persist and not port_request.same_port(old, request):
+            # Nothing has changed yet: a failure here leaves the
+            # agent's registration and the old file as they are.
+            staged = self._privileged(
+                'write', port_id, privileged.stage_port_file,
+                self.port_dir, port_id, body)
+        done = Registration(port_id, True, previous, False, False)
+        try:
+            if port_request.needs_delete_first(old, request):
+                LOG.info('Port %(port)s changed device, IP or MAC since '
+                         'it was registered: deleting it at the vRouter '
+                         'agent first', {'port': port_id})
+                done.agent_changed = True
+                self._delete_at_agent(port_id, agent_down_ok)
+            if previous is None:
+                done.agent_changed = True
             try:
-                if port_request.needs_delete_first(old, request):
-                    LOG.info('Port %(port)s changed device, IP or MAC since '
-                             'it was registered: deleting it at the vRouter '
-                             'agent first', {'port': port_id})
-                    done.agent_changed = True
-                    self._delete_at_agent(port_id, agent_down_ok)
-                if previous is None:
-                    done.agent_changed = True
-                try:
-                    self.client.add_port(body)
-                except exception.AgentNotRunning:
-                    if not agent_down_ok:
-                        raise
-                    LOG.warning('The vRouter agent is not running: port '
-                                '%(port)s is only written to its port file; '
-                                'the agent will add it when it starts',
-                                {'port': port_id})
-                    done.registered = False
-                if staged is not None:
-                    self._privileged('write', port_id,
-                                     privileged.commit_port_file,
-                                     self.port_dir, port_id, staged)
-                    staged = None
-                    done.file_changed = True
-            except exception.VRouterException:
-                if staged is not None:
-                    self._discard(port_id, staged)
-                self._restore(done)
-                raise
-            return done
+                self.client.add_port(body)
+            except exception.AgentNotRunning:
+                if not agent_down_ok:
+                    raise
+                LOG.warning('The vRouter agent is not running: port '
+                            '%(port)s is only written to its port file; '
+                            'the agent will add it when it starts',
+                            {'port': port_id})
+                done.registered = False
+            if staged is not None:
+                self._privileged('write', port_id,
+                                 privileged.commit_port_file,
+                                 self.port_dir, port_id, staged)
+                staged = None
+                done.file_changed = True
+        except exception.VRouterException:
+            if staged is not None:
+                self._discard(port_id, staged)
+            self._restore(done)
+            raise
+        return done
 
     def undo(self, registration):
         """Put back what one register call changed (see the module doc).
 
         Best effort: what cannot be put back is logged.
         """
-        with self.port_lock(registration.port_id):
-            self._restore(registration)
+        self._restore(registration)
 
     def _restore(self, done):
         port_id = done.port_id
@@ -256,14 +258,13 @@ class Registrar(object):
         :raises: AgentRequestFailed, AgentUnavailable subclasses (after
             removing the file), PortFileError
         """
-        with self.port_lock(port_id):
-            try:
-                told = self._delete_at_agent(port_id, agent_down_ok=True)
-            except exception.AgentError:
-                self._remove(port_id)
-                raise
+        try:
+            told = self._delete_at_agent(port_id, agent_down_ok=True)
+        except exception.AgentError:
             self._remove(port_id)
-            return told
+            raise
+        self._remove(port_id)
+        return told
 
     def _delete_at_agent(self, port_id, agent_down_ok):
         try:

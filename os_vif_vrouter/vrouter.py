@@ -50,6 +50,7 @@ from os_vif_vrouter import agent_client
 from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import port_request
 from os_vif_vrouter import privileged
@@ -83,7 +84,12 @@ class VRouterPlugin(plugin.PluginBase):
 
     CONFIG_OPTS = opts.ALL_OPTS
 
-    def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER):
+    def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER,
+                 lock_path=None):
+        """:param lock_path: ``[oslo_concurrency] lock_path``: where the
+        ports' locks are shared with vrouter-port-control and
+        vrouter-port-audit
+        """
         super().__init__(config)
         self.plugin_name = plugin_name
         self.misconfigured = None
@@ -92,8 +98,8 @@ class VRouterPlugin(plugin.PluginBase):
                 host=config.agent_host, port=config.agent_port,
                 connect_timeout=config.agent_connect_timeout,
                 read_timeout=config.agent_read_timeout)
-            self.registrar = registration.Registrar(self.client,
-                                                    config.port_dir)
+            self.registrar = registration.Registrar(
+                self.client, config.port_dir, lock_path=lock_path)
             self.resolver = representor.Resolver(
                 sysfs_root=config.sysfs_root,
                 map_path=config.representor_map)
@@ -130,7 +136,8 @@ class VRouterPlugin(plugin.PluginBase):
         # os-vif would register CONFIG_OPTS in 'os_vif_<plugin_name>', one
         # group per name; the operator configures one agent, so both names
         # share [os_vif_vrouter].
-        return cls(opts.register_opts(cfg.CONF), plugin_name=plugin_name)
+        return cls(opts.register_opts(cfg.CONF), plugin_name=plugin_name,
+                   lock_path=locks.lock_path_of(cfg.CONF))
 
     def describe(self):
         representor_profile = objects.host_info.HostPortProfileInfo(
@@ -269,10 +276,12 @@ class VRouterPlugin(plugin.PluginBase):
         """
         request = port_request.from_vif(vif, instance_info,
                                         self._vif_name(vif))
-        self.registrar.register(request, agent_down_ok=True)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.register(request, agent_down_ok=True)
 
     def _unplug_kernel(self, vif):
-        self.registrar.deregister(vif.id)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.deregister(vif.id)
 
     # DPDK vRouter.
 
@@ -316,7 +325,8 @@ class VRouterPlugin(plugin.PluginBase):
                 port_id=vif.id, path=vif.path, timeout=timeout)
 
     def _unplug_vhostuser(self, vif):
-        self.registrar.deregister(vif.id)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.deregister(vif.id)
 
     # Offload (direct, virtio-forwarder).
 

@@ -37,8 +37,8 @@ class AuditTest(base.FunctionalTestCase):
             code = port_audit.main([
                 '--libvirt_uri', 'qemu:///system',
                 '--port_json_path', node.port_dir,
-                '--agent_port', str(node.agent.port), '--json'] +
-                list(options))
+                '--agent_port', str(node.agent.port), '--json',
+                '--config-file', node.config_file()] + list(options))
         report = json.loads(out.getvalue())
 
         def ours(findings):

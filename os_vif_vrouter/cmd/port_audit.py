@@ -35,6 +35,7 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import audit  # noqa: E402
+from os_vif_vrouter.cmd import config  # noqa: E402
 from os_vif_vrouter import constants as c  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
@@ -77,35 +78,61 @@ def build_parser():
     add = parser.add_argument
     add('--libvirt_uri', default='qemu:///system',
         help='libvirt connection URI (default %(default)s)')
-    add('--port_json_path', default=c.DEFAULT_PORT_DIR,
-        help='directory of the port files (default %(default)s)')
-    add('--agent_host', default=c.DEFAULT_AGENT_HOST,
-        help='address of the agent\'s REST port API (default %(default)s)')
-    add('--agent_port', type=int, default=c.DEFAULT_AGENT_PORT,
-        help='TCP port of the agent\'s REST port API (default %(default)s)')
+    add('--port_json_path',
+        help='directory of the port files (%s, %s)'
+             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+    add('--agent_host',
+        help='address of the agent\'s REST port API (%s, %s)'
+             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+    add('--agent_port', type=int,
+        help='TCP port of the agent\'s REST port API (%s, %d)'
+             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
     add('--repair', action='store_true',
         help='fix stale files and missing registrations')
     add('--json', action='store_true',
         help='print one JSON object instead of text')
+    config.add_arguments(parser)
     return parser
+
+
+def _configure(args):
+    """Fill in what the command line left out from the configuration.
+
+    :raises: config.ConfigError
+    """
+    group, args.lock_path = config.load(args)
+    args.connect_timeout = group.agent_connect_timeout
+    args.read_timeout = group.agent_read_timeout
+    for name, option in (('agent_host', 'agent_host'),
+                         ('agent_port', 'agent_port'),
+                         ('port_json_path', 'port_dir')):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(group, option))
 
 
 def run(args, interfaces):
     """Audit (and repair) with the given domain interfaces; exit code."""
+    try:
+        _configure(args)
+    except config.ConfigError as exc:
+        print('vrouter-port-audit: %s' % exc, file=sys.stderr)
+        return EXIT_USAGE
     try:
         port_files = audit.read_port_files(args.port_json_path)
     except (OSError, exception.VRouterException) as exc:
         print('vrouter-port-audit: cannot read %s: %s' % (
             args.port_json_path, exc), file=sys.stderr)
         return EXIT_SOURCE
-    client = agent_client.AgentClient(host=args.agent_host,
-                                      port=args.agent_port)
+    client = agent_client.AgentClient(
+        host=args.agent_host, port=args.agent_port,
+        connect_timeout=args.connect_timeout, read_timeout=args.read_timeout)
     try:
         findings = audit.audit(port_files, interfaces, client)
         repaired = []
         if args.repair:
             repaired, findings = audit.repair(
-                findings, port_files, client, args.port_json_path)
+                findings, port_files, client, args.port_json_path,
+                args.lock_path)
     finally:
         client.close()
     _report(args, port_files, interfaces, findings, repaired)

@@ -84,6 +84,7 @@ class Soak(object):
         os.mkdir(self.port_dir)
         self.socket_dir = os.path.join(work_dir, 'sockets')
         os.mkdir(self.socket_dir)
+        self.lock_path = os.path.join(work_dir, 'locks')
         self.map_path = os.path.join(work_dir, 'fallback_map')
         self.ports = self._make_ports(ports, list(representors))
         self.plugged = {vif.id: False for vif in self.ports}  # intent
@@ -177,7 +178,8 @@ class Soak(object):
         if pid == 0:
             try:
                 plugin = vrouter.VRouterPlugin(
-                    getattr(conf, constants.CONFIG_GROUP))
+                    getattr(conf, constants.CONFIG_GROUP),
+                    lock_path=self.lock_path)
                 for vif in batch:
                     try:
                         plugin.plug(vif, self.info)
@@ -206,7 +208,8 @@ class Soak(object):
             agent.start()
             self._configure(conf, agent.port)
             plugin = vrouter.VRouterPlugin(
-                getattr(conf, constants.CONFIG_GROUP))
+                getattr(conf, constants.CONFIG_GROUP),
+                lock_path=self.lock_path)
             for _ in range(self.operations):
                 roll = self.random.random()
                 if roll < self.kill_rate:

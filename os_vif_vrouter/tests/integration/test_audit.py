@@ -186,7 +186,7 @@ class TestAudit(base.TestCase):
         findings = audit.audit(port_files, interfaces, self.client,
                                self.devices.__contains__)
         repaired, left = audit.repair(findings, port_files, self.client,
-                                      self.port_dir)
+                                      self.port_dir, self.lock_path)
         self.assertEqual([(audit.STALE_FILE, stale.id),
                           (audit.MISSING_REGISTRATION, lost.id)],
                          self.kinds(repaired))
@@ -207,7 +207,7 @@ class TestAudit(base.TestCase):
         findings = audit.audit(port_files, domain([]), self.client)
         self.agent.stop()
         repaired, left = audit.repair(findings, port_files, self.client,
-                                      self.port_dir)
+                                      self.port_dir, self.lock_path)
         self.assertEqual([], repaired)
         self.assertEqual([(audit.STALE_FILE, stale.id)], self.kinds(left))
         self.assertIn('repair failed', left[0].detail)
@@ -225,7 +225,8 @@ class TestPortAuditCommand(base.TestCase):
     def run_audit(self, interfaces, *options):
         args = port_audit.build_parser().parse_args([
             '--port_json_path', self.stand_in.port_dir,
-            '--agent_port', str(self.stand_in.agent.port)] + list(options))
+            '--agent_port', str(self.stand_in.agent.port),
+            '--config-file', self.config_file()] + list(options))
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
             code = port_audit.run(args, interfaces)
@@ -251,7 +252,8 @@ class TestPortAuditCommand(base.TestCase):
 
     def test_unreadable_port_directory(self):
         args = port_audit.build_parser().parse_args(
-            ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x')])
+            ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x'),
+             '--config-file', self.config_file()])
         with mock.patch('sys.stderr', io.StringIO()) as err:
             self.assertEqual(port_audit.EXIT_SOURCE, port_audit.run(args, []))
         self.assertIn('cannot read', err.getvalue())
@@ -260,7 +262,8 @@ class TestPortAuditCommand(base.TestCase):
         with mock.patch('sys.stderr', io.StringIO()) as err:
             code = port_audit.main(['--libvirt_uri', 'test:///nonexistent',
                                     '--port_json_path',
-                                    self.stand_in.port_dir])
+                                    self.stand_in.port_dir,
+                                    '--config-file', self.config_file()])
         self.assertEqual(port_audit.EXIT_SOURCE, code)
         self.assertIn('Cannot read the domains of test:///nonexistent',
                       err.getvalue())

@@ -41,12 +41,13 @@ class CliTestCase(base.TestCase):
         self.stand_in = self.useFixture(base.StandIn())
         self.agent = self.stand_in.agent
         self.tmp = self.useFixture(fixtures.TempDir())
+        self.conf_file = self.config_file()
 
     def argv(self, oper='add', *extra):
         argv = ['--oper=' + oper, '--uuid=' + PORT,
                 '--agent_port=%d' % self.agent.port,
                 '--port_json_path=' + self.stand_in.port_dir + '/',
-                '--agent_timeout=5']
+                '--agent_timeout=5', '--config-file=' + self.conf_file]
         if oper == 'add':
             argv += ['--instance_uuid=' + INSTANCE, '--vn_uuid=' + NETWORK,
                      '--vm_project_uuid=9a8b7c6d5e4f30211203f4e5d6c7b8a9',
