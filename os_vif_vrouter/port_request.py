@@ -27,6 +27,7 @@ import json
 from os_vif_vrouter import constants as c
 from os_vif_vrouter import exception
 from os_vif_vrouter import validate
+from os_vif_vrouter import vif_fields
 
 AUTHOR = 'os-vif-vrouter'
 
@@ -130,14 +131,14 @@ def build(port_id, instance_id, vn_id, display_name, mac_address,
     return request
 
 
-def _first_addresses(network):
+def _first_addresses(port_id, network):
     """The first IPv4 and the first IPv6 fixed IP of an os-vif Network."""
     ipv4 = ipv6 = None
-    subnets = network.subnets if 'subnets' in network else None
+    subnets = vif_fields.optional(network, 'subnets')
     for subnet in (subnets.objects if subnets is not None else ()):
-        ips = subnet.ips if 'ips' in subnet else None
+        ips = vif_fields.optional(subnet, 'ips')
         for fixed_ip in (ips.objects if ips is not None else ()):
-            address = fixed_ip.address
+            address = vif_fields.required(fixed_ip, 'address', port_id)
             if address.version == 4 and ipv4 is None:
                 ipv4 = str(address)
             elif address.version == 6 and ipv6 is None:
@@ -156,23 +157,22 @@ def from_vif(vif, instance_info, system_name, vhostuser_mode=None):
     :param system_name: the host device: tap name, or representor netdev
     :raises: InvalidPortId, InvalidPortData, InvalidDeviceName
     """
-    port_id = validate.port_id(vif.id)
-    network = vif.network if 'network' in vif else None
+    port_id = validate.port_id(vif_fields.required(vif, 'id', None))
+    network = vif_fields.optional(vif, 'network')
     if network is None or 'id' not in network:
         raise _invalid(port_id, 'the VIF has no network id')
-    address = vif.address if 'address' in vif else None
+    address = vif_fields.optional(vif, 'address')
     if address is None:
         raise _invalid(port_id, 'the VIF has no MAC address')
-    ipv4, ipv6 = _first_addresses(network)
+    ipv4, ipv6 = _first_addresses(port_id, network)
     return build(
         port_id=port_id,
-        instance_id=instance_info.uuid,
+        instance_id=vif_fields.required(instance_info, 'uuid', port_id),
         vn_id=network.id,
-        display_name=instance_info.name if 'name' in instance_info else '',
+        display_name=vif_fields.optional(instance_info, 'name') or '',
         mac_address=str(address),
         system_name=system_name,
-        project_id=(instance_info.project_id
-                    if 'project_id' in instance_info else ''),
+        project_id=vif_fields.optional(instance_info, 'project_id') or '',
         ip_address=ipv4,
         ip6_address=ipv6,
         vhostuser_mode=vhostuser_mode)

@@ -56,6 +56,8 @@ from os_vif_vrouter import port_request
 from os_vif_vrouter import privileged
 from os_vif_vrouter import registration
 from os_vif_vrouter import representor
+from os_vif_vrouter import validate
+from os_vif_vrouter import vif_fields
 
 LOG = logging.getLogger(__name__)
 
@@ -69,10 +71,6 @@ _VHOSTUSER_MODES = {
 }
 
 _REPRESENTOR_PROFILE = 'VIFPortProfileBase with a DatapathOffloadRepresentor'
-
-
-def _port_id_of(vif):
-    return vif.id if 'id' in vif else '<unknown>'
 
 
 class VRouterPlugin(plugin.PluginBase):
@@ -185,7 +183,7 @@ class VRouterPlugin(plugin.PluginBase):
                 (offload is not None and not isinstance(
                     offload, objects.vif.DatapathOffloadRepresentor))):
             raise exception.WrongPortProfile(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 profile='%s(datapath_offload=%s)' % (
                     type(profile).__name__, type(offload).__name__),
                 vif_type=type(vif).__name__,
@@ -193,9 +191,17 @@ class VRouterPlugin(plugin.PluginBase):
         return offload
 
     @staticmethod
+    def _check_port_id(vif):
+        """The port id, before anything else: every step names the port.
+
+        :raises: InvalidPortData, InvalidPortId
+        """
+        validate.port_id(vif_fields.required(vif, 'id', '<unknown>'))
+
+    @staticmethod
     def _unsupported(vif):
         return exception.UnsupportedVIF(
-            port_id=_port_id_of(vif), vif_type=type(vif).__name__,
+            port_id=vif_fields.port_id_of(vif), vif_type=type(vif).__name__,
             supported='VIFGeneric, VIFVHostUser, VIFHostDevice')
 
     def plug(self, vif, instance_info):
@@ -207,11 +213,12 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
+            self._check_port_id(vif)
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 if offload is not None:
                     raise exception.WrongPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         profile=_REPRESENTOR_PROFILE,
                         vif_type=type(vif).__name__, expected='none')
                 self._plug_kernel(vif, instance_info)
@@ -223,14 +230,14 @@ class VRouterPlugin(plugin.PluginBase):
             elif isinstance(vif, objects.vif.VIFHostDevice):
                 if offload is None:
                     raise exception.MissingPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         vif_type=type(vif).__name__)
                 self._plug_offload(vif, instance_info, offload)
             else:
                 raise self._unsupported(vif)
         except exception.VRouterException as exc:
             raise exception.VRouterPlugError(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason=exc.format_message()) from exc
 
     def unplug(self, vif, instance_info):
@@ -244,6 +251,7 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
+            self._check_port_id(vif)
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 self._unplug_kernel(vif)
@@ -255,14 +263,14 @@ class VRouterPlugin(plugin.PluginBase):
             elif isinstance(vif, objects.vif.VIFHostDevice):
                 if offload is None:
                     raise exception.MissingPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         vif_type=type(vif).__name__)
                 self._unplug_offload(vif, offload)
             else:
                 raise self._unsupported(vif)
         except exception.VRouterException as exc:
             raise exception.VRouterUnplugError(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason=exc.format_message()) from exc
 
     # Kernel vRouter.
@@ -287,10 +295,10 @@ class VRouterPlugin(plugin.PluginBase):
 
     @staticmethod
     def _vif_name(vif):
-        name = vif.vif_name if 'vif_name' in vif else None
+        name = vif_fields.optional(vif, 'vif_name')
         if not name:
             raise exception.InvalidPortData(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason='the %s has no vif_name' % type(vif).__name__)
         return name
 
@@ -302,27 +310,30 @@ class VRouterPlugin(plugin.PluginBase):
         vRouter is the socket's server, wait for it to create the socket,
         which QEMU will connect to.
         """
-        mode = _VHOSTUSER_MODES[vif.mode]
+        mode = _VHOSTUSER_MODES[vif_fields.required(vif, 'mode', vif.id)]
+        path = None
+        if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
+            path = vif_fields.required(vif, 'path', vif.id)
         request = port_request.from_vif(vif, instance_info,
                                         self._vif_name(vif),
                                         vhostuser_mode=mode)
         self.client.wait_until_listening(self.config.vhostuser_agent_wait)
         with self.registrar.port_lock(vif.id):
             done = self.registrar.register(request, agent_down_ok=False)
-            if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
-                self._wait_for_socket(vif, done)
+            if path is not None:
+                self._wait_for_socket(vif.id, path, done)
 
-    def _wait_for_socket(self, vif, done):
+    def _wait_for_socket(self, port_id, path, done):
         """Wait for the vRouter's socket; on timeout undo what the plug
         did (a port the agent had before keeps its registration).
         """
         timeout = self.config.vhostuser_socket_wait
         try:
-            backoff.wait_for(lambda: os.path.exists(vif.path), timeout)
+            backoff.wait_for(lambda: os.path.exists(path), timeout)
         except backoff.GaveUp:
             self.registrar.undo(done)
             raise exception.VhostUserSocketTimeout(
-                port_id=vif.id, path=vif.path, timeout=timeout)
+                port_id=port_id, path=path, timeout=timeout)
 
     def _unplug_vhostuser(self, vif):
         with self.registrar.port_lock(vif.id):
@@ -331,16 +342,17 @@ class VRouterPlugin(plugin.PluginBase):
     # Offload (direct, virtio-forwarder).
 
     def _representor(self, vif, offload):
-        vf_address = offload.representor_address
+        vf_address = vif_fields.optional(offload, 'representor_address')
         if not vf_address and isinstance(vif, objects.vif.VIFHostDevice):
-            vf_address = vif.dev_address
+            vf_address = vif_fields.optional(vif, 'dev_address')
         if not vf_address:
             raise exception.InvalidPortData(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason='the representor profile names no VF '
                        '(representor_address)')
         name, source = self.resolver.resolve(
-            vif.id, vf_address, offload.representor_name)
+            vif.id, vf_address,
+            vif_fields.optional(offload, 'representor_name'))
         if source == representor.SOURCE_PROFILE:
             LOG.warning('No switchdev attribute nor vendor map names the '
                         'representor of VF %(vf)s; using %(name)s from '

@@ -384,6 +384,20 @@ class TestDpdk(PluginTestCase):
         self.assertIn(vif.id, self.agent.ports())
         self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
 
+    def test_unset_mode_path_or_instance_uuid_refused_first(self):
+        self.agent.start()
+        for field in ('mode', 'path', 'uuid'):
+            vif = vifs.dpdk(self.tmp.join('uvh_vif_q'), mode='client')
+            info = vifs.instance_info()
+            delattr(info if field == 'uuid' else vif, field)
+            exc = self.assertRaises(exception.VRouterPlugError,
+                                    self.plugin.plug, vif, info)
+            self.assertIsInstance(exc.error, exception.InvalidPortData)
+            self.assertIn(field, str(exc))
+            self.assertIn(vif.id, str(exc))
+            self.assertEqual([], self.agent.requests, field)
+            self.assertGone(vif.id)
+
     def test_waits_for_agent(self):
         self.agent.start(delay=0.2)
         vif = vifs.dpdk(self.tmp.join('uvh_vif_x'))
