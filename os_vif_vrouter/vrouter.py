@@ -40,6 +40,7 @@ registered with the agent as for ``direct``.
 """
 
 import os
+import threading
 
 from os_vif import objects
 from os_vif import plugin
@@ -60,6 +61,23 @@ from os_vif_vrouter import validate
 from os_vif_vrouter import vif_fields
 
 LOG = logging.getLogger(__name__)
+
+# What _log_once has said in this process.
+_LOGGED = set()
+_LOGGED_LOCK = threading.Lock()
+
+
+def _log_once(level, message, args):
+    """Log a message once per process: the plugin is loaded twice (one
+    instance per os-vif name) and os_vif.initialize() may run again.
+    """
+    text = message % args
+    with _LOGGED_LOCK:
+        if text in _LOGGED:
+            return
+        _LOGGED.add(text)
+    LOG.log(level, '%s', text)
+
 
 # vhostuser-mode for the agent, by os-vif's VIFVHostUser.mode (the mode of
 # QEMU's end): QEMU as server means the vRouter connects, and back.
@@ -109,25 +127,25 @@ class VRouterPlugin(plugin.PluginBase):
                 exc, exception.VRouterException) else str(exc))
             self.misconfigured = exception.PluginMisconfigured(
                 group=constants.CONFIG_GROUP, reason=reason)
-            LOG.error('%s', self.misconfigured.format_message())
-            return
-        self._check_port_dir(self.registrar.port_dir)
+            _log_once(logging.ERROR, '%s',
+                      self.misconfigured.format_message())
 
-    @staticmethod
-    def _check_port_dir(port_dir):
-        """Warn once, at load, if the agent's port directory is missing.
+    def _check_port_dir(self):
+        """Warn, once per process, when the agent's port directory is
+        missing at a plug.
 
-        Only what an unprivileged process can see: os_vif.initialize()
-        runs in every nova-compute (and test) process, which should not
-        start a privsep daemon for a check; writing is checked by the
-        first plug, whose error names the directory.
+        Not at load: os_vif.initialize() loads the plugin under both its
+        names in every nova-compute, also on hosts without vRouter ports.
+        Only what an unprivileged process can see; the plug creates the
+        directory (its error names it if it cannot).
         """
+        port_dir = self.registrar.port_dir
         if not os.path.isdir(port_dir):
-            LOG.warning('The vRouter agent\'s port directory %(dir)s does '
-                        'not exist: plugging fails until it does (is the '
-                        'vRouter agent installed? see [%(group)s] '
-                        'port_dir)', {'dir': port_dir,
-                                      'group': constants.CONFIG_GROUP})
+            _log_once(logging.WARNING,
+                      'The vRouter agent\'s port directory %(dir)s does not '
+                      'exist: the plug creates it (is the vRouter agent '
+                      'installed? see [%(group)s] port_dir)',
+                      {'dir': port_dir, 'group': constants.CONFIG_GROUP})
 
     @classmethod
     def load(cls, plugin_name):
@@ -214,6 +232,7 @@ class VRouterPlugin(plugin.PluginBase):
             if self.misconfigured:
                 raise self.misconfigured
             self._check_port_id(vif)
+            self._check_port_dir()
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 if offload is not None:
