@@ -29,6 +29,8 @@ AgentUnreachable       no connection for another reason (connect timeout,
 AgentConnectionLost    the connection broke before an answer
 AgentTimeout           no answer within the read timeout
 AgentNotReady          :meth:`AgentClient.wait_until_listening` gave up
+AgentRecentlyDown      it gave up a moment ago (``down_memory``), and
+                       the agent still refuses: no new wait
 AgentRequestFailed     the agent answered an error: HTTP status and the
                        agent's message
 =====================  ===================================================
@@ -39,6 +41,7 @@ import http.client
 import json
 import socket
 import threading
+import time
 
 from oslo_log import log as logging
 
@@ -85,15 +88,22 @@ class AgentClient(object):
     :param connect_timeout: seconds to wait for a TCP connection
     :param read_timeout: seconds to wait for each answer
     :param max_idle: connections kept open between requests
+    :param down_memory: seconds after :meth:`wait_until_listening` gave
+        up during which the next waits make one attempt and fail at once
+        (0: every wait is a whole one)
     """
 
     def __init__(self, host=constants.DEFAULT_AGENT_HOST,
                  port=constants.DEFAULT_AGENT_PORT, connect_timeout=2.0,
-                 read_timeout=10.0, max_idle=4):
+                 read_timeout=10.0, max_idle=4, down_memory=0.0):
         self.host = host
         self.port = port
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.down_memory = down_memory
+        # When the last whole wait gave up (clock time), and how long it
+        # waited; None once the agent answered.
+        self._gave_up = None
         self._max_idle = max_idle
         self._idle = collections.deque()
         self._lock = threading.Lock()
@@ -254,21 +264,37 @@ class AgentClient(object):
         """Wait for the agent to accept connections, with backoff.
 
         Connection refused is retried until timeout (seconds) has passed;
-        the connection made is kept for the next request.
+        the connection made is kept for the next request.  Within
+        ``down_memory`` seconds of a wait that gave up, one attempt is
+        made and its refusal is final: at a host's start with the agent
+        down, nova-compute re-plugs its DPDK ports one after the other,
+        and each would wait again.
 
-        :raises: AgentNotReady after timeout, AgentUnreachable at once for
-            any other connection failure
+        :raises: AgentNotReady after timeout, AgentRecentlyDown within the
+            memory, AgentUnreachable at once for any other connection
+            failure
         """
+        clock = clock or time.monotonic
+        gave_up = self._gave_up
+        remembered = (gave_up is not None and
+                      clock() - gave_up[0] < self.down_memory)
+
         def connect():
             return self._new_connection('connection check')
 
         try:
             conn, waited = backoff.retry(
-                connect, exception.AgentNotRunning, timeout,
-                clock=clock, sleep=sleep)
-        except backoff.GaveUp as gave_up:
+                connect, exception.AgentNotRunning,
+                0 if remembered else timeout, clock=clock, sleep=sleep)
+        except backoff.GaveUp as exc:
+            if remembered:
+                raise exception.AgentRecentlyDown(
+                    address=self.address, waited=gave_up[1],
+                    ago=clock() - gave_up[0])
+            self._gave_up = (clock(), exc.waited)
             raise exception.AgentNotReady(address=self.address,
-                                          waited=gave_up.waited)
+                                          waited=exc.waited)
+        self._gave_up = None
         if waited:
             LOG.info('vRouter agent at %(address)s accepted a connection '
                      'after %(waited).1f s',

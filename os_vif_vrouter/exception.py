@@ -132,6 +132,13 @@ class AgentNotReady(AgentUnavailable):
                'after %(waited).1f s')
 
 
+class AgentRecentlyDown(AgentUnavailable):
+    msg_fmt = ('The vRouter agent at %(address)s still refuses connections; '
+               'a wait of %(waited).1f s for it gave up %(ago).1f s ago, so '
+               'this plug does not wait again ([os_vif_vrouter] '
+               'agent_down_memory)')
+
+
 class AgentUnreachable(AgentUnavailable):
     msg_fmt = ('Cannot connect to the vRouter agent at %(address)s '
                '(%(request)s): %(reason)s')

@@ -60,6 +60,17 @@ agent_opts = [
              'agent: seconds to wait for it to accept connections '
              '(retrying with exponential backoff) before the plug fails.'),
     cfg.FloatOpt(
+        'agent_down_memory',
+        default=60.0,
+        min=0,
+        help='After a wait for the agent (vhostuser_agent_wait) gave up, '
+             'for this many seconds the next DPDK plugs try the agent once '
+             'and fail at once if it still refuses connections, instead of '
+             'waiting again: when nova-compute starts with the agent down, '
+             'it re-plugs its DPDK ports one after the other, and its start '
+             'would take one whole wait per port. The memory ends as soon '
+             'as the agent answers. 0 waits every time.'),
+    cfg.FloatOpt(
         'vhostuser_socket_wait',
         default=constants.CLASSIC_SOCKET_WAIT,
         min=0,

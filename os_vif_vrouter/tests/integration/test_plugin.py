@@ -414,6 +414,26 @@ class TestDpdk(PluginTestCase):
         # Unlike the kernel datapath, no port file without the agent.
         self.assertIsNone(self.port_file(vif.id))
 
+    def test_agent_down_at_host_start_fails_fast_after_one_wait(self):
+        self.flags(vhostuser_agent_wait=0.1, agent_down_memory=60)
+        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        self.addCleanup(plugin.client.close)
+        ports = [vifs.dpdk(self.tmp.join('uvh_vif_%d' % i))
+                 for i in range(5)]
+        errors = []
+        for vif in ports:
+            exc = self.assertRaises(exception.VRouterPlugError, plugin.plug,
+                                    vif, self.info)
+            errors.append(type(exc.error))
+        self.assertEqual([exception.AgentNotReady] +
+                         [exception.AgentRecentlyDown] * 4, errors)
+        # The agent is back: the next plug does not wait for the memory
+        # to run out.
+        self.agent.start()
+        plugin.plug(ports[0], self.info)
+        self.assertRegistered(ports[0], vifs.tap_name(ports[0].id),
+                              vhostuser_mode=1)
+
     def test_unplug_with_agent_down(self):
         self.agent.start()
         vif = vifs.dpdk(self.tmp.join('uvh_vif_x'))

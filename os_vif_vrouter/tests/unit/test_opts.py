@@ -38,8 +38,8 @@ class TestOpts(base.TestCase):
         self.assertEqual(
             ['agent_host', 'agent_port', 'agent_connect_timeout',
              'agent_read_timeout', 'vhostuser_agent_wait',
-             'vhostuser_socket_wait', 'port_dir', 'representor_map',
-             'sysfs_root'], names)
+             'agent_down_memory', 'vhostuser_socket_wait', 'port_dir',
+             'representor_map', 'sysfs_root'], names)
         for group, group_opts in groups.items():
             for opt in group_opts:
                 self.assertTrue(opt.help, '%s.%s' % (group, opt.name))
