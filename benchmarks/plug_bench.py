@@ -118,7 +118,8 @@ def lock_path():
 
 def load_plugin(agent, port_dir):
     """The 'vrouter' plugin, configured for the stand-in and port_dir."""
-    for name, value in (('agent_port', agent.port), ('port_dir', port_dir)):
+    for name, value in (('agent_port', agent.port), ('port_dir', port_dir),
+                        ('agent_listener_uid', os.geteuid())):
         cfg.CONF.set_override(name, value, group=constants.CONFIG_GROUP)
     locks.lock_path_of(cfg.CONF)
     cfg.CONF.set_override('lock_path', lock_path(), group='oslo_concurrency')

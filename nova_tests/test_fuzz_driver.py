@@ -164,6 +164,7 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             self.flags(agent_port=stand_in.port,
                        port_dir=stand_in.port_dir,
                        vhostuser_agent_wait=1, vhostuser_socket_wait=0,
+                       agent_listener_uid=os.geteuid(),
                        representor_map=os.path.join(stand_in.port_dir,
                                                     'no-map'),
                        group='os_vif_vrouter')

@@ -24,6 +24,9 @@ Every failure is a typed :class:`os_vif_vrouter.exception.AgentError`:
 =====================  ===================================================
 AgentNotRunning        connection refused: the agent is down or still
                        initialising (it opens its port last)
+AgentListenerNotTrusted  the socket that accepted the connection is not
+                       the agent's (not owned by ``listener_uid``):
+                       nothing was sent
 AgentUnreachable       no connection for another reason (connect timeout,
                        no route)
 AgentConnectionLost    the connection broke before an answer
@@ -48,6 +51,7 @@ from oslo_log import log as logging
 from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import tcp_sockets
 from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
@@ -91,16 +95,21 @@ class AgentClient(object):
     :param down_memory: seconds after :meth:`wait_until_listening` gave
         up during which the next waits make one attempt and fail at once
         (0: every wait is a whole one)
+    :param listener_uid: the uid the agent runs as: each new connection
+        is used only if the socket that accepted it belongs to that uid;
+        None: no check
     """
 
     def __init__(self, host=constants.DEFAULT_AGENT_HOST,
                  port=constants.DEFAULT_AGENT_PORT, connect_timeout=2.0,
-                 read_timeout=10.0, max_idle=4, down_memory=0.0):
+                 read_timeout=10.0, max_idle=4, down_memory=0.0,
+                 listener_uid=None):
         self.host = host
         self.port = port
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.down_memory = down_memory
+        self.listener_uid = listener_uid
         # When the last whole wait gave up (clock time), and how long it
         # waited; None once the agent answered.
         self._gave_up = None
@@ -135,7 +144,42 @@ class AgentClient(object):
                 reason=exc.strerror or str(exc))
         # Connected: from now on the read timeout applies.
         conn.sock.settimeout(self.read_timeout)
+        if self.listener_uid is not None:
+            try:
+                self._check_listener(conn.sock, request)
+            except exception.AgentListenerNotTrusted:
+                conn.close()
+                raise
         return conn
+
+    def _check_listener(self, sock, request):
+        """Refuse a connection that another program than the agent took.
+
+        The agent's port is an unprivileged TCP port without
+        authentication: while the agent is down, any local user may
+        listen on it, and would receive every registration (or answer a
+        DPDK plug).  The kernel's socket tables say who owns the server
+        end of this very connection.
+        """
+        def untrusted(reason):
+            return exception.AgentListenerNotTrusted(
+                address=self.address, request=request, reason=reason)
+
+        try:
+            sockets = tcp_sockets.read()
+            local, peer = sock.getsockname()[:2], sock.getpeername()[:2]
+        except OSError as exc:
+            raise untrusted('cannot tell who accepted the connection: %s'
+                            % (exc.strerror or exc))
+        end = tcp_sockets.server_end(local, peer, sockets)
+        if end is None:
+            raise untrusted('no socket of this host accepted the '
+                            'connection: the agent runs on this host')
+        if end.uid != self.listener_uid:
+            raise untrusted('the socket listening on port %d belongs to uid '
+                            '%d, not to the agent\'s uid %d: another program '
+                            'took the agent\'s port' % (
+                                self.port, end.uid, self.listener_uid))
 
     def _take(self):
         with self._lock:

@@ -37,6 +37,7 @@ from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import port_file
 from os_vif_vrouter import privileged
+from os_vif_vrouter import tcp_sockets
 from os_vif_vrouter import validate
 
 # Finding kinds, in the order they are reported.
@@ -61,9 +62,13 @@ AGENT_WOULD_SKIP = 'agent-would-skip'
 MISSING_FILE = 'missing-file'
 # The agent cannot be reached: registrations were not checked.
 AGENT_UNREACHABLE = 'agent-unreachable'
+# The agent's port listens on more than loopback: any host that reaches
+# this one can register and delete ports (the API has no
+# authentication).  Not repaired: a firewall rule is the fix (docs).
+AGENT_EXPOSED = 'agent-exposed'
 
 KINDS = (STALE_FILE, UNREADABLE_FILE, MISSING_REGISTRATION,
-         AGENT_WOULD_SKIP, MISSING_FILE, AGENT_UNREACHABLE)
+         AGENT_WOULD_SKIP, MISSING_FILE, AGENT_UNREACHABLE, AGENT_EXPOSED)
 REPAIRABLE = (STALE_FILE, MISSING_REGISTRATION)
 
 # Where the vRouter's vhost-user sockets live (uvh_vif_<tap name>).
@@ -241,6 +246,23 @@ def audit(port_files, interfaces, client, device_exists=None):
                     interface.kind, interface.mac), interface))
     return sorted(findings, key=lambda f: (KINDS.index(f.kind),
                                            f.port_id or ''))
+
+
+def agent_exposure(port, sockets=None):
+    """Findings for the agent's port listening on more than loopback.
+
+    :param sockets: tcp_sockets.read() (default: read now)
+    """
+    if sockets is None:
+        try:
+            sockets = tcp_sockets.read()
+        except OSError:
+            return []
+    return [Finding(AGENT_EXPOSED, None,
+                    'the agent\'s port %d listens on %s, not only on '
+                    'loopback: filter it (see the troubleshooting guide)'
+                    % (port, listener.local_address), None)
+            for listener in tcp_sockets.exposed(port, sockets)]
 
 
 def repair(findings, port_files, client, port_dir, lock_path):

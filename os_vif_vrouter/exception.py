@@ -139,6 +139,13 @@ class AgentRecentlyDown(AgentUnavailable):
                'agent_down_memory)')
 
 
+class AgentListenerNotTrusted(AgentUnavailable):
+    """Nothing was sent: the connection was not the agent's."""
+    msg_fmt = ('Refusing to talk to %(address)s (%(request)s): %(reason)s '
+               '(see [os_vif_vrouter] agent_listener_check and '
+               'agent_listener_uid)')
+
+
 class AgentUnreachable(AgentUnavailable):
     msg_fmt = ('Cannot connect to the vRouter agent at %(address)s '
                '(%(request)s): %(reason)s')

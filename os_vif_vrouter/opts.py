@@ -39,6 +39,23 @@ agent_opts = [
         'agent_port',
         default=constants.DEFAULT_AGENT_PORT,
         help='TCP port of the vRouter agent\'s REST port API.'),
+    cfg.BoolOpt(
+        'agent_listener_check',
+        default=True,
+        help='Before using a connection to the agent, check in the '
+             'kernel\'s socket tables that the socket which accepted it '
+             'belongs to agent_listener_uid. The agent\'s port API is an '
+             'unprivileged TCP port without authentication: while the '
+             'agent is down, any local user could listen on it and receive '
+             'every registration, or answer a DPDK plug. Turn it off only '
+             'if the agent runs in another network namespace than '
+             'nova-compute.'),
+    cfg.IntOpt(
+        'agent_listener_uid',
+        default=0,
+        min=0,
+        help='The uid the vRouter agent runs as (root) for '
+             'agent_listener_check.'),
     cfg.FloatOpt(
         'agent_connect_timeout',
         default=2.0,
@@ -102,6 +119,11 @@ host_opts = [
 ]
 
 ALL_OPTS = agent_opts + host_opts
+
+
+def listener_uid(group):
+    """The uid the agent's listener must belong to, None for no check."""
+    return group.agent_listener_uid if group.agent_listener_check else None
 
 
 def register_opts(conf=cfg.CONF):

@@ -114,7 +114,8 @@ class VRouterPlugin(plugin.PluginBase):
                 host=config.agent_host, port=config.agent_port,
                 connect_timeout=config.agent_connect_timeout,
                 read_timeout=config.agent_read_timeout,
-                down_memory=config.agent_down_memory)
+                down_memory=config.agent_down_memory,
+                listener_uid=opts.listener_uid(config))
             self.registrar = registration.Registrar(
                 self.client, config.port_dir, lock_path=lock_path)
             self.resolver = representor.Resolver(

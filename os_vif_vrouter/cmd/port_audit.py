@@ -38,6 +38,7 @@ from os_vif_vrouter import audit  # noqa: E402
 from os_vif_vrouter.cmd import config  # noqa: E402
 from os_vif_vrouter import constants as c  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
 
 EXIT_OK = 0
@@ -57,6 +58,8 @@ EPILOG = """findings:
                         port file: restart nova-compute or hard-reboot the
                         instance, which plug it again
   agent-unreachable     registrations could not be checked
+  agent-exposed         the agent's port listens on more than loopback:
+                        filter it with a firewall rule
 
 exit codes:
   0  no drift (or all of it repaired)
@@ -103,6 +106,7 @@ def _configure(args):
     group, args.lock_path = config.load(args)
     args.connect_timeout = group.agent_connect_timeout
     args.read_timeout = group.agent_read_timeout
+    args.listener_uid = opts.listener_uid(group)
     for name, option in (('agent_host', 'agent_host'),
                          ('agent_port', 'agent_port'),
                          ('port_json_path', 'port_dir')):
@@ -125,9 +129,11 @@ def run(args, interfaces):
         return EXIT_SOURCE
     client = agent_client.AgentClient(
         host=args.agent_host, port=args.agent_port,
-        connect_timeout=args.connect_timeout, read_timeout=args.read_timeout)
+        connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
+        listener_uid=args.listener_uid)
     try:
         findings = audit.audit(port_files, interfaces, client)
+        findings += audit.agent_exposure(args.agent_port)
         repaired = []
         if args.repair:
             repaired, findings = audit.repair(

@@ -56,6 +56,7 @@ from os_vif_vrouter import backoff  # noqa: E402
 from os_vif_vrouter.cmd import config  # noqa: E402
 from os_vif_vrouter import constants as c  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import port_request  # noqa: E402
 from os_vif_vrouter import privileged  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
@@ -229,6 +230,7 @@ def _configure(args):
     except config.ConfigError as exc:
         raise _Exit(EXIT_USAGE, str(exc))
     args.connect_timeout = group.agent_connect_timeout
+    args.listener_uid = opts.listener_uid(group)
     for name, option in (('agent_host', 'agent_host'),
                          ('agent_port', 'agent_port'),
                          ('port_json_path', 'port_dir'),
@@ -244,7 +246,8 @@ def _registrar(args):
         host=args.agent_host,
         port=_int('agent_port', args.agent_port, range(1, 65536)),
         connect_timeout=args.connect_timeout,
-        read_timeout=args.agent_timeout or None)
+        read_timeout=args.agent_timeout or None,
+        listener_uid=args.listener_uid)
     try:
         return registration.Registrar(client, args.port_json_path,
                                       persist=not args.no_persist,

@@ -95,6 +95,8 @@ class TestCase(base.BaseTestCase):
         locks.lock_path_of(self.conf)
         self.conf.set_override('lock_path', self.lock_path,
                                group='oslo_concurrency')
+        # The stand-in agents run as whoever runs the tests.
+        self.flags(agent_listener_uid=os.geteuid())
 
     def flags(self, **kwargs):
         for name, value in kwargs.items():
@@ -104,6 +106,7 @@ class TestCase(base.BaseTestCase):
         """A nova-compute configuration file for the CLIs: the test's
         lock path and the given [os_vif_vrouter] options.
         """
+        options.setdefault('agent_listener_uid', os.geteuid())
         lines = ['[oslo_concurrency]',
                  'lock_path = %s' % (lock_path or self.lock_path),
                  '[%s]' % constants.CONFIG_GROUP]

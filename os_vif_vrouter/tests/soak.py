@@ -125,6 +125,7 @@ class Soak(object):
         for name, value in (('agent_port', agent_port),
                             ('port_dir', self.port_dir),
                             ('agent_connect_timeout', 0.5),
+                            ('agent_listener_uid', os.geteuid()),
                             ('agent_read_timeout', READ_TIMEOUT),
                             ('vhostuser_agent_wait', 0.3),
                             ('vhostuser_socket_wait', 0.3),

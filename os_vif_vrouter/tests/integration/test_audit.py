@@ -21,6 +21,7 @@ against real libvirt domains.
 import io
 import json
 import os
+import socket
 from unittest import mock
 
 from os_vif_vrouter import audit
@@ -249,6 +250,25 @@ class TestPortAuditCommand(base.TestCase):
         code, out = self.run_audit(domain([]))
         self.assertEqual((port_audit.EXIT_OK, '0 port files, 0 domain '
                           'interfaces\nno drift\n'), (code, out))
+
+    def test_agent_port_exposed(self):
+        exposed = socket.socket()
+        self.addCleanup(exposed.close)
+        exposed.bind(('0.0.0.0', 0))
+        exposed.listen(1)
+        args = port_audit.build_parser().parse_args([
+            '--port_json_path', self.stand_in.port_dir,
+            '--agent_port', str(exposed.getsockname()[1]),
+            '--config-file', self.config_file(), '--json'])
+        out = io.StringIO()
+        with mock.patch('sys.stdout', out):
+            self.assertEqual(port_audit.EXIT_DRIFT, port_audit.run(args, []))
+        [finding] = json.loads(out.getvalue())['findings']
+        self.assertEqual(audit.AGENT_EXPOSED, finding['kind'])
+        self.assertIn('listens on 0.0.0.0', finding['detail'])
+        # The stand-in listens on loopback only: nothing to say.
+        code, out = self.run_audit(domain([]))
+        self.assertEqual(port_audit.EXIT_OK, code)
 
     def test_unreadable_port_directory(self):
         args = port_audit.build_parser().parse_args(

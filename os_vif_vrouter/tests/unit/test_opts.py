@@ -36,7 +36,8 @@ class TestOpts(base.TestCase):
                           constants.PRIVSEP_CONFIG_GROUP}, set(groups))
         names = [opt.name for opt in groups[constants.CONFIG_GROUP]]
         self.assertEqual(
-            ['agent_host', 'agent_port', 'agent_connect_timeout',
+            ['agent_host', 'agent_port', 'agent_listener_check',
+             'agent_listener_uid', 'agent_connect_timeout',
              'agent_read_timeout', 'vhostuser_agent_wait',
              'agent_down_memory', 'vhostuser_socket_wait', 'port_dir',
              'representor_map', 'sysfs_root'], names)
