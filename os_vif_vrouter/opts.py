@@ -118,7 +118,21 @@ host_opts = [
              'that mounts it elsewhere (tests point it at a fake tree).'),
 ]
 
-ALL_OPTS = agent_opts + host_opts
+audit_opts = [
+    cfg.FloatOpt(
+        'repair_grace_period',
+        default=constants.DEFAULT_REPAIR_GRACE_PERIOD,
+        min=0,
+        help='vrouter-port-audit --repair touches only port files and '
+             'temporary files older than this many seconds. Nova plugs a '
+             'port before it defines its domain (a spawn, which may wait '
+             'vif_plugging_timeout; the destination of a live migration '
+             'before the migration starts), so a port file without a '
+             'domain may be right for a while. The default covers those '
+             'windows many times over.'),
+]
+
+ALL_OPTS = agent_opts + host_opts + audit_opts
 
 
 def listener_uid(group):

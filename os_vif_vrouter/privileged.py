@@ -99,6 +99,14 @@ def remove_port_file(port_dir, port_id):
 
 
 @privsep.vif_plug.entrypoint
+def remove_port_leftovers(port_dir, port_id):
+    """Remove the temporary files a killed writer left for port_id; their
+    names.  Call it holding the port's lock.
+    """
+    return port_file.remove_leftovers(port_dir, port_id)
+
+
+@privsep.vif_plug.entrypoint
 def disable_ipv6(device):
     """Write 1 to /proc/sys/net/ipv6/conf/<device>/disable_ipv6.
 

@@ -81,7 +81,9 @@ class AuditTest(base.FunctionalTestCase):
         ]), findings)
         self.assertEqual([], repaired)
 
-        code, findings, repaired = self._audit(node, '--repair')
+        # Just plugged: only with no grace period.
+        code, findings, repaired = self._audit(node, '--repair',
+                                               '--grace_period', '0')
         self.assertEqual(port_audit.EXIT_DRIFT, code)
         self.assertEqual(sorted([(audit.STALE_FILE, stale.id),
                                  (audit.MISSING_REGISTRATION, port.id)]),

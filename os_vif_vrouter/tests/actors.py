@@ -29,8 +29,8 @@ plug
 cli
     ``vrouter-port-control --oper=add`` or ``--oper=delete`` the same way;
 audit
-    ``vrouter-port-audit --repair`` on a host without domains (every port
-    file is stale to it), once per round.
+    ``vrouter-port-audit --repair --grace_period 0`` on a host without
+    domains (every port file is stale to it), once per round.
 
 Each prints one line of JSON, ``{"untyped": [...], "operations": N,
 "failed": N}``: the errors that were not the tools' typed errors or exit
@@ -117,8 +117,8 @@ def audit(config_file, ports, rounds, rng, only=None):
     untyped, count, failed = [], 0, 0
     parser = port_audit.build_parser()
     for _ in range(rounds):
-        args = parser.parse_args(['--repair', '--json',
-                                  '--config-file', config_file])
+        args = parser.parse_args(['--repair', '--json', '--grace_period',
+                                  '0', '--config-file', config_file])
         count += 1
         code = _quietly(port_audit.run, args, [])
         if code not in (port_audit.EXIT_OK, port_audit.EXIT_DRIFT):

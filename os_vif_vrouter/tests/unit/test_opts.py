@@ -40,7 +40,7 @@ class TestOpts(base.TestCase):
              'agent_listener_uid', 'agent_connect_timeout',
              'agent_read_timeout', 'vhostuser_agent_wait',
              'agent_down_memory', 'vhostuser_socket_wait', 'port_dir',
-             'representor_map', 'sysfs_root'], names)
+             'representor_map', 'sysfs_root', 'repair_grace_period'], names)
         for group, group_opts in groups.items():
             for opt in group_opts:
                 self.assertTrue(opt.help, '%s.%s' % (group, opt.name))
