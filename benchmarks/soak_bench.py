@@ -119,7 +119,7 @@ def main():
     row('wall time, s', lambda r: '%.1f' % r.wall)
     width = max(len(name) for name, _ in rows)
     print('| %s | %s |' % ('what'.ljust(width), ' | '.join(
-        'run %d' % (i + 1) for i in range(len(results))).rjust(10)))
+        ('run %d' % (i + 1)).rjust(10) for i in range(len(results)))))
     print('|%s|%s|' % ('-' * (width + 2), '|'.join(
         '-' * 12 for _ in results)))
     for name, values in rows:
