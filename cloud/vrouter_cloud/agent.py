@@ -44,6 +44,12 @@ class _LoggingStandIn(agent_stand_in.AgentStandIn):
         super()._log(method, path, status)
         logging.getLogger('agent').info('%s %s -> %d', method, path, status)
 
+    def _add(self, port_id, obj, text, write_file):
+        # Every port ever registered is named in the log: the end-of-run
+        # check asks the agent about each of them.
+        super()._add(port_id, obj, text, write_file)
+        logging.getLogger('agent').info('registered %s', port_id)
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])

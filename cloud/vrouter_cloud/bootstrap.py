@@ -30,6 +30,9 @@ FLAVOR_ALT = 'vrc.alt'
 IMAGE = 'vrcloud-guest'
 IMAGE_ALT = 'vrcloud-guest-alt'
 DEMO_NETWORK = 'vrcloud-demo'
+# Shared with every project: tempest's servers boot on it, and its SSH
+# validation reaches them there.
+SHARED_NETWORK = 'vrcloud-shared'
 
 
 def _manage(layout, name, argv):
@@ -197,4 +200,8 @@ def create_resources(layout, conn):
     conn.network.create_subnet(
         name=DEMO_NETWORK, network_id=network.id, ip_version=4,
         cidr=cloud_layout.DEMO_CIDR, project_id=demo.id)
+    shared = conn.network.create_network(name=SHARED_NETWORK, shared=True)
+    conn.network.create_subnet(
+        name=SHARED_NETWORK, network_id=shared.id, ip_version=4,
+        cidr=cloud_layout.SHARED_CIDR)
     return {'images': images, 'network': network.id}

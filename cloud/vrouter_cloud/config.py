@@ -161,6 +161,7 @@ def write_neutron(layout, dpdk_hosts=()):
             'notify_nova_on_port_status_changes': True,
             'notify_nova_on_port_data_changes': True,
             'global_physnet_mtu': 1500,
+            'graceful_shutdown_timeout': 5,
         }),
         ('database', {'connection': layout.database_url('neutron')}),
         ('keystone_authtoken', _authtoken(layout, 'neutron')),
@@ -216,6 +217,8 @@ def write_nova(layout):
             'metadata_workers': 1,
             'heal_instance_info_cache_interval': -1,
             'sync_power_state_interval': -1,
+            # down waits for this before it escalates.
+            'graceful_shutdown_timeout': 5,
         }),
         ('wsgi', {'api_paste_config': os.path.join(etc, 'api-paste.ini')}),
         ('api', {'auth_strategy': 'keystone'}),

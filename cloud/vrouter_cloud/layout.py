@@ -50,6 +50,7 @@ UPLINK_PREFIXLEN = 30
 # this range into the gateway namespace.
 GUEST_CIDR = '10.199.0.0/16'
 DEMO_CIDR = '10.199.255.0/24'
+SHARED_CIDR = '10.199.240.0/21'
 
 _OFFSETS = {
     'mysql': 0,

@@ -32,6 +32,10 @@ virtio-forwarder   other segments             vrouter     vhost-user details
 A host is a DPDK host when ``[vrouter_test] dpdk_hosts`` names it.  Other
 vnic types are not bound (the port's binding fails, as at the controller).
 It needs no agent and sends no vif-plugged events.
+
+For comparison only (the boot-time benchmark): a port whose
+``binding:profile`` (admin only) holds ``{"vrouter_test_vif_type": "tap"}``
+is bound ``tap``, Nova's generic tap path, which no vRouter plugs.
 """
 
 from neutron_lib.api.definitions import portbindings
@@ -43,6 +47,8 @@ from oslo_log import log as logging
 LOG = logging.getLogger(__name__)
 
 VIF_TYPE_VROUTER = 'vrouter'
+# binding:profile key of the benchmark's comparison ports.
+PROFILE_VIF_TYPE = 'vrouter_test_vif_type'
 VHOSTUSER_VROUTER_PLUG = 'vhostuser_vrouter_plug'
 VHOSTUSER_SOCKET_DIR = '/var/run/vrouter'
 
@@ -102,8 +108,14 @@ class VRouterTestMechanismDriver(api.MechanismDriver):
         vnic_type = port.get(portbindings.VNIC_TYPE,
                              portbindings.VNIC_NORMAL)
         dpdk_host = context.host in cfg.CONF.vrouter_test.dpdk_hosts
+        profile = port.get(portbindings.PROFILE) or {}
         for segment in context.segments_to_bind:
-            binding = binding_for(vnic_type, dpdk_host, segment, port['id'])
+            if profile.get(PROFILE_VIF_TYPE) == portbindings.VIF_TYPE_TAP:
+                binding = (portbindings.VIF_TYPE_TAP,
+                           {portbindings.CAP_PORT_FILTER: True})
+            else:
+                binding = binding_for(vnic_type, dpdk_host, segment,
+                                      port['id'])
             if binding is None:
                 LOG.warning('Port %s: vnic_type %s is not bound by the '
                             'vRouter', port['id'], vnic_type)
