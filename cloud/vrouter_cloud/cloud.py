@@ -33,6 +33,8 @@ import subprocess
 import sys
 import time
 
+import openstack
+
 from vrouter_cloud import bootstrap
 from vrouter_cloud import config
 from vrouter_cloud import datapath
@@ -41,9 +43,9 @@ from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import procs
 
 # Services in start order; down stops them in reverse.
-ORDER = ('mariadb', 'epmd', 'rabbitmq', 'keystone', 'placement', 'glance',
-         'neutron-api', 'nova-api', 'neutron-rpc', 'nova-conductor',
-         'nova-scheduler', 'agent', 'nova-compute')
+ORDER = ('libvirtd', 'mariadb', 'epmd', 'rabbitmq', 'keystone',
+         'placement', 'glance', 'neutron-api', 'nova-api', 'neutron-rpc',
+         'nova-conductor', 'nova-scheduler', 'agent', 'nova-compute')
 
 _APIS = (
     # name, WSGI module, its config environment
@@ -172,9 +174,12 @@ def _write_openrc(layout, resources):
         f.write('# source me: the admin account of the vRouter cloud\n'
                 'export OS_CLIENT_CONFIG_FILE=%s\n'
                 'export OS_CLOUD=vrcloud-admin\n'
+                '# virsh without -c: the cloud\'s own libvirtd\n'
+                'export LIBVIRT_DEFAULT_URI=\'%s\'\n'
                 'export PATH=%s:$PATH\n'
                 '# servers on the demo network: --network %s\n' % (
-                    layout.etc('clouds.yaml'), os.path.dirname(
+                    layout.etc('clouds.yaml'), infra.libvirt_uri(layout),
+                    os.path.dirname(
                         layout.bin('python')), resources['network']))
     return path
 
@@ -230,13 +235,14 @@ def _delete_servers(layout, processes):
             conn.compute.wait_for_delete(server, wait=120)
         if servers:
             _say('deleted %d servers' % len(servers))
-    except Exception as exc:  # noqa: down goes on regardless
+    except (openstack.exceptions.SDKException, OSError) as exc:
+        # down goes on: stopping the services matters more.
         _say('could not delete the servers: %s' % exc)
 
 
-def _leftover_domains():
+def _leftover_domains(uri):
     result = subprocess.run(
-        ['virsh', '-q', '-c', 'qemu:///system', 'list', '--all', '--name'],
+        ['virsh', '-q', '-c', uri, 'list', '--all', '--name'],
         capture_output=True, text=True, check=False)
     return [name for name in result.stdout.split()
             if name.startswith('vrcloud-')]
@@ -248,20 +254,24 @@ def down(layout, keep_logs=False, delete_servers=True):
     if delete_servers:
         phases.run('delete servers', _delete_servers, layout, processes)
     stopped = []
-    for name in reversed(ORDER):
+    for name in reversed(ORDER[1:]):
         if processes.stop(name):
             stopped.append(name)
     for name in processes.names():  # anything else recorded
-        if name not in ('libvirtd', 'virtlogd') and processes.stop(name):
+        if name != 'libvirtd' and processes.stop(name):
             stopped.append(name)
+    # Domains nova-compute left (it was stopped, or failed): libvirtd,
+    # the last to go, destroys them first.
+    uri = infra.libvirt_uri(layout)
     removed = []
-    for domain in _leftover_domains():
-        subprocess.run(['virsh', '-c', 'qemu:///system', 'destroy', domain],
+    for domain in _leftover_domains(uri):
+        subprocess.run(['virsh', '-c', uri, 'destroy', domain],
                        capture_output=True, check=False)
-        subprocess.run(['virsh', '-c', 'qemu:///system', 'undefine',
-                        '--nvram', domain], capture_output=True, check=False)
+        subprocess.run(['virsh', '-c', uri, 'undefine', '--nvram', domain],
+                       capture_output=True, check=False)
         removed.append('domain ' + domain)
-    infra.stop_libvirt(processes)
+    if processes.stop('libvirtd'):
+        stopped.append('libvirtd')
     removed += datapath.cleanup()
     shutil.rmtree(layout.path('data'), ignore_errors=True)
     shutil.rmtree(layout.path('pids'), ignore_errors=True)

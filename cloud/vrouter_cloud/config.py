@@ -25,6 +25,7 @@ events).
 import os
 import shutil
 
+from vrouter_cloud import infra
 from vrouter_cloud import layout as cloud_layout
 
 # Accounts of the services in the "service" project.
@@ -235,7 +236,7 @@ def write_nova(layout):
                        'discover_hosts_in_cells_interval': -1}),
         ('libvirt', {
             'virt_type': 'qemu',
-            'connection_uri': 'qemu:///system',
+            'connection_uri': infra.libvirt_uri(layout),
             'wait_soft_reboot_seconds': 10,
             'hw_machine_type': 'x86_64=pc',
         }),

@@ -14,15 +14,16 @@
 
 """The infrastructure from Debian packages: MariaDB, RabbitMQ, libvirt.
 
-MariaDB and RabbitMQ are the cloud's own: a data directory in the run
-directory, the cloud's ports on 127.0.0.1, their own Erlang port mapper
-(``epmd`` on the cloud's port, so another RabbitMQ on the host is none of
-their business).  libvirtd and virtlogd are the host's: started only if
-they do not run, and then stopped by ``down`` (by pid) only if this cloud
-started them.
+All three are the cloud's own: data directories in the run directory,
+the cloud's ports on 127.0.0.1, RabbitMQ with its own Erlang port mapper
+(``epmd`` on the cloud's port), and libvirtd with virtlogd in a mount
+namespace of their own (see start_libvirt), so that nothing of another
+MariaDB, RabbitMQ or libvirtd on the host is their business, nor theirs
+the cloud's.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -123,47 +124,60 @@ def start_rabbitmq(layout, processes):
     wait_port(processes, 'rabbitmq', layout.port('rabbit'))
 
 
-# libvirt: the host's daemons.
+# libvirt: a libvirtd and virtlogd of the cloud's own.
 
-def _daemon_pid(name):
-    try:
-        with open('/run/%s.pid' % name) as f:
-            pid = int(f.read().strip())
-    except (OSError, ValueError):
-        return None
-    try:
-        with open('/proc/%d/comm' % pid) as f:
-            if f.read().strip() != name:
-                return None
-    except OSError:
-        return None
-    return pid
+# Where libvirt keeps its sockets, state, configuration, logs and cache;
+# the cloud's libvirtd sees its own directories there (a mount namespace
+# of its own), so that it shares nothing with the host's libvirtd.
+LIBVIRT_DIRS = ('/run/libvirt', '/var/lib/libvirt', '/etc/libvirt',
+                '/var/log/libvirt', '/var/cache/libvirt')
+
+
+def libvirt_dir(layout, path):
+    return layout.data('libvirt', path.strip('/').replace('/', '-'))
+
+
+def libvirt_uri(layout):
+    """qemu:///system of the cloud's libvirtd (its socket's path)."""
+    return 'qemu:///system?socket=%s' % os.path.join(
+        libvirt_dir(layout, '/run/libvirt'), 'libvirt-sock')
 
 
 def start_libvirt(layout, processes):
-    """Start virtlogd and libvirtd unless they run; wait for qemu:///system.
+    """The cloud's libvirtd and virtlogd; wait until they answer.
+
+    The host's libvirtd is shared: other suites define domains on it
+    (nova-compute refuses to start beside domains it does not know) and
+    stop it when they are done.  The cloud's own run in a mount namespace
+    where the directories of LIBVIRT_DIRS are the run directory's (the
+    configuration files copies of the host's, none of its domains or
+    networks), with pid files of their own; the same QEMU, the host's
+    network namespace.
     """
-    for name in ('virtlogd', 'libvirtd'):
-        if _daemon_pid(name) is not None:
-            continue
-        subprocess.run([name, '-d'], check=True)
-        for _ in range(100):
-            pid = _daemon_pid(name)
-            if pid is not None:
-                break
-            time.sleep(0.1)
-        else:
-            raise procs.ServiceFailed('%s did not start' % name)
-        processes.adopt(name, pid)
+    mounts = []
+    for path in LIBVIRT_DIRS:
+        private = libvirt_dir(layout, path)
+        os.makedirs(private, exist_ok=True)
+        if path == '/etc/libvirt':
+            # The daemons' configuration files only: the subdirectories
+            # hold the host's domains and networks.
+            for name in os.listdir(path):
+                if os.path.isfile(os.path.join(path, name)):
+                    shutil.copy2(os.path.join(path, name), private)
+        mounts.append('mkdir -p %s && mount --bind %s %s' % (
+            path, private, path))
+    pid_dir = layout.data('libvirt')
+    script = ' && '.join(mounts) + (
+        ' && { virtlogd -p %s/virtlogd.pid & exec libvirtd -p '
+        '%s/libvirtd.pid; }' % (pid_dir, pid_dir))
+    processes.start('libvirtd', ['unshare', '--mount',
+                                 '--propagation', 'private', '--',
+                                 'sh', '-c', script])
+    uri = libvirt_uri(layout)
     deadline = time.monotonic() + READY_TIMEOUT
-    while subprocess.run(['virsh', '-c', 'qemu:///system', 'version'],
+    while subprocess.run(['virsh', '-c', uri, 'version'],
                          capture_output=True).returncode != 0:
+        processes.check_alive('libvirtd')
         if time.monotonic() > deadline:
-            raise procs.ServiceFailed('qemu:///system does not answer')
+            raise procs.ServiceFailed('%s does not answer' % uri)
         time.sleep(0.5)
-
-
-def stop_libvirt(processes):
-    # libvirtd first, then its log daemon; only what we started.
-    for name in ('libvirtd', 'virtlogd'):
-        processes.stop(name, group=False)

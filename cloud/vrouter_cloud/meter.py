@@ -37,8 +37,6 @@ from vrouter_cloud import procs
 def _service_groups(processes):
     groups = set()
     for name in processes.names():
-        if name in ('libvirtd', 'virtlogd'):
-            continue  # the host's, maybe started by us: not the cloud's
         pid = processes.pid(name)
         if pid is not None:
             groups.add(pid)

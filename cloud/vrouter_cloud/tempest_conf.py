@@ -33,6 +33,7 @@ import sys
 import tempest
 
 from vrouter_cloud import bootstrap
+from vrouter_cloud import infra
 from vrouter_cloud import layout as cloud_layout
 
 
@@ -143,7 +144,7 @@ def write(layout, workspace):
         ('vrouter', {
             'agent_url': layout.url('agent'),
             'port_dir': layout.port_dir,
-            'libvirt_uri': 'qemu:///system',
+            'libvirt_uri': infra.libvirt_uri(layout),
             'domain_prefix': cloud_layout.DOMAIN_TEMPLATE.split('%')[0],
         }),
     ])
