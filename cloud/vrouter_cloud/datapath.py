@@ -190,15 +190,23 @@ class Dhcp(object):
         :param hosts: {(mac, ip)}
         """
         os.makedirs(self.directory, exist_ok=True)
+        restart = subnets != self._ranges
         if hosts != self._hosts:
             with open(self.hosts_file + '.new', 'w') as f:
                 for mac, address in sorted(hosts):
                     f.write('%s,%s\n' % (mac, address))
             os.rename(self.hosts_file + '.new', self.hosts_file)
+            # NOTE: dnsmasq keeps a lease for a MAC it no longer knows
+            # and then refuses the address to the next port Neutron gives
+            # it ("not using configured address ... because it is leased
+            # to ..."): a host gone means a fresh dnsmasq (it keeps no
+            # lease file); new hosts only need the file read again.
+            if self._hosts is not None and not hosts >= self._hosts:
+                restart = True
             self._hosts = hosts
-            if self._process is not None and subnets == self._ranges:
+            if self._process is not None and not restart:
                 self._process.send_signal(signal.SIGHUP)
-        if subnets != self._ranges:
+        if restart:
             # dnsmasq reads its ranges only when it starts.
             self.stop()
             self._ranges = subnets
@@ -211,7 +219,7 @@ class Dhcp(object):
                 '--port=0', '--no-resolv', '--no-hosts', '--user=root',
                 '--interface=%s*' % cloud_layout.GATEWAY_PEER_PREFIX,
                 '--dhcp-hostsfile=' + self.hosts_file,
-                '--dhcp-leasefile=' + os.path.join(self.directory, 'leases'),
+                '--leasefile-ro',
                 '--dhcp-ignore=tag:!known', '--log-dhcp',
                 '--log-facility=' + os.path.join(self.directory, 'log')]
         for network_id, cidr, gateway, mtu in sorted(subnets):
