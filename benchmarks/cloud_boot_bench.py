@@ -41,6 +41,8 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'cloud'))
 
+import openstack  # noqa: E402
+
 from vrouter_cloud import bootstrap  # noqa: E402
 from vrouter_cloud import layout as cloud_layout  # noqa: E402
 from vrouter_cloud import ml2_vrouter  # noqa: E402
@@ -65,12 +67,14 @@ def _boot(conn, network, flavor, image, kind, index):
             break
         time.sleep(0.1)
     elapsed = time.monotonic() - start
+    fault = server.fault
     bound = conn.network.get_port(port.id).binding_vif_type
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=300)
     conn.network.delete_port(port)
     if server.status != 'ACTIVE':
-        raise RuntimeError('%s server %s went to ERROR' % (kind, server.id))
+        raise RuntimeError('%s server %s went to ERROR: %s' % (
+            kind, server.id, fault))
     if bound != kind:
         raise RuntimeError('port %s bound %s, not %s' % (port.id, bound,
                                                          kind))
@@ -103,7 +107,14 @@ def main():
                         help='servers of each kind (default 10)')
     args = parser.parse_args()
     layout = cloud_layout.Layout(TOP)
-    conn = bootstrap.connect(layout)
+    bootstrap.connect(layout)  # the cloud's clouds.yaml
+    # A binding profile is for services (Neutron's policy): the servers
+    # and ports are Nova's service account's.
+    conn = openstack.connect(
+        auth_url=layout.url('keystone', '/v3'), username='nova',
+        password=layout.password, project_name='service',
+        user_domain_name='Default', project_domain_name='Default',
+        region_name='RegionOne')
     network = conn.network.find_network(bootstrap.SHARED_NETWORK)
     flavor = conn.compute.find_flavor(bootstrap.FLAVOR)
     image = conn.image.find_image(bootstrap.IMAGE)
