@@ -13,7 +13,8 @@
 #                      so that virtualenv sees the interpreter's own path)
 #   python_for X.Y     print the interpreter used for X.Y, or fail
 
-PYTHONS="3.9 3.10 3.11 3.12 3.13"
+# PYTHONS may be set to fewer (tools/release-matrix).
+PYTHONS=${PYTHONS:-3.9 3.10 3.11 3.12 3.13}
 
 pythons_on_path() {
     # shellcheck disable=SC2154  # $top: set by the tool that sources this
