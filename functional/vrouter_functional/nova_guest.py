@@ -135,11 +135,15 @@ class Port(object):
             'meta': {},
         }
 
-    def guest_args(self):
-        """Kernel command line words telling the guest its address."""
-        if self.datapath != KERNEL:
-            # vhost-user under TCG: QEMU crashes once the guest drives the
-            # rings (bindings.md), so the guest leaves the NIC alone.
+    def guest_args(self, traffic=None):
+        """Kernel command line words telling the guest its address.
+
+        :param traffic: whether the guest uses its NIC; by default only
+            on taps (a vhost-user data path needs a forwarding backend)
+        """
+        if traffic is None:
+            traffic = self.datapath == KERNEL
+        if not traffic:
             return ['vrtest.net=none']
         return ['vrtest.ip=' + ADDRESS,
                 'vrtest.prefix=%d' % PREFIX_LENGTH,
