@@ -32,7 +32,8 @@ from vrouter_functional import host
 
 
 class KernelDatapath(fixtures.Fixture):
-    """Attach one port's device to its network once the agent has it.
+    """Attach one port's device to its network once the agent has it
+    and it is up.
 
     :param agent: the AgentStandIn whose ports are watched (it may be
         stopped and started meanwhile)
@@ -67,8 +68,14 @@ class KernelDatapath(fixtures.Fixture):
             if registered is None:
                 continue
             device = registered['system-name']
-            if not host.netdev_exists(device):
-                continue
+            # Up once libvirt has finished with it (it sets the MTU and
+            # the MAC by name, in this namespace, before it starts the
+            # guest's CPUs and sets the tap up).
+            try:
+                if not host.netdev_is_up(device):
+                    continue
+            except OSError:
+                continue  # not there yet
             try:
                 host.ip('link', 'set', 'dev', device, 'netns',
                         self.netns.name)
