@@ -150,6 +150,18 @@ class Port(object):
                 'vrtest.gw=' + GATEWAY]
 
 
+def shared_memory_backing():
+    """File-backed shared memory, as Nova's [libvirt]file_backed_memory
+    gives it: vhost-user needs the guest's memory shared with the backend.
+    """
+    membacking = vconfig.LibvirtConfigGuestMemoryBacking()
+    membacking.filesource = True
+    membacking.sharedaccess = True
+    membacking.allocateimmediate = True
+    membacking.discard = True
+    return membacking
+
+
 class Instance(object):
     """A Nova instance with its flavor and (empty) image properties.
 
@@ -221,12 +233,7 @@ class Instance(object):
         guest.features = [vconfig.LibvirtConfigGuestFeatureACPI(),
                           vconfig.LibvirtConfigGuestFeatureAPIC()]
         if shared_memory:
-            membacking = vconfig.LibvirtConfigGuestMemoryBacking()
-            membacking.filesource = True
-            membacking.sharedaccess = True
-            membacking.allocateimmediate = True
-            membacking.discard = True
-            guest.membacking = membacking
+            guest.membacking = shared_memory_backing()
         for interface in interfaces:
             guest.add_device(interface)
         serial = vconfig.LibvirtConfigGuestSerial()
