@@ -40,6 +40,7 @@ privsep daemon (CAP_NET_ADMIN) instead of in-process, as in nova-compute.
 """
 
 import argparse
+import atexit
 import math
 import os
 import shutil
@@ -58,6 +59,7 @@ sys.path.insert(0, TOP)
 from oslo_config import cfg  # noqa: E402
 
 from os_vif_vrouter import constants  # noqa: E402
+from os_vif_vrouter import locks  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import port_file  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
@@ -103,10 +105,24 @@ def start_daemon():
     privsep.vif_plug.start()
 
 
+def lock_path():
+    """A temporary [oslo_concurrency] lock_path for this run, also for
+    the CLI processes started here (OSLO_LOCK_PATH is its default).
+    """
+    if not os.environ.get('OSLO_LOCK_PATH'):
+        path = tempfile.mkdtemp(prefix='vrouter-bench-locks-')
+        atexit.register(shutil.rmtree, path, True)
+        os.environ['OSLO_LOCK_PATH'] = path
+    return os.environ['OSLO_LOCK_PATH']
+
+
 def load_plugin(agent, port_dir):
     """The 'vrouter' plugin, configured for the stand-in and port_dir."""
-    for name, value in (('agent_port', agent.port), ('port_dir', port_dir)):
+    for name, value in (('agent_port', agent.port), ('port_dir', port_dir),
+                        ('agent_listener_uid', os.geteuid())):
         cfg.CONF.set_override(name, value, group=constants.CONFIG_GROUP)
+    locks.lock_path_of(cfg.CONF)
+    cfg.CONF.set_override('lock_path', lock_path(), group='oslo_concurrency')
     return vrouter.VRouterPlugin.load('vrouter')
 
 

@@ -12,18 +12,23 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Fault-injection soak of the plugin (not a test; prints a table).
+"""Fault-injection soak of the plugin, its CLI and its audit (not a test;
+prints a table).
 
-See os_vif_vrouter/tests/soak.py for what is injected and checked.  As
-root, offload ports get real representor netdevs (veth pairs made here
-with ip(8), removed at the end); otherwise only kernel and DPDK ports.
+See os_vif_vrouter/tests/soak.py for what is injected and checked:
+vrouter-port-control and vrouter-port-audit --repair run beside the
+plugin in processes of their own.  As root, offload ports get real
+representor netdevs (veth pairs made here with ip(8), removed at the
+end); otherwise only kernel and DPDK ports.
 
 Usage::
 
-    python benchmarks/soak_bench.py [--operations 1000] [--ports 200]
-                                    [--representors 20] [--seed N]
+    python benchmarks/soak_bench.py [--operations 2000] [--ports 200]
+                                    [--representors 20] [--seeds 3]
+                                    [--seed N]
 
-Exits 1 if any invariant was violated.
+Runs --seeds soaks (seeds N, N+1, ...) and exits 1 if any invariant was
+violated in any of them.
 """
 
 import argparse
@@ -59,46 +64,73 @@ def make_representors(count):
     return names
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--operations', type=int, default=1000)
-    parser.add_argument('--ports', type=int, default=200)
-    parser.add_argument('--representors', type=int, default=20)
-    parser.add_argument('--seed', type=int,
-                        default=random.SystemRandom().randrange(2 ** 32))
-    args = parser.parse_args()
-    # The plugin's warnings (agent down, ...) are expected by the hundred.
-    logging.basicConfig(level=logging.ERROR)
-    privsep.vif_plug.set_client_mode(False)
-    work_dir = tempfile.mkdtemp(prefix='soak-')
+def run_one(args, seed):
+    work_dir = tempfile.mkdtemp(prefix='vrouter-soak-')
     representors = make_representors(args.representors)
     try:
-        report = soak.Soak(work_dir, ports=args.ports,
-                           operations=args.operations, seed=args.seed,
-                           representors=representors).run()
+        return soak.Soak(work_dir, ports=args.ports,
+                         operations=args.operations, seed=seed,
+                         representors=representors).run(), len(representors)
     finally:
         for name in representors:
             subprocess.run(['ip', 'link', 'del', name], capture_output=True)
         shutil.rmtree(work_dir)
 
-    print('soak: seed %d, %d ports (%d offload), %d operations'
-          % (args.seed, args.ports, len(representors), report.operations))
-    rows = [('operations', report.operations),
-            ('failed operations (typed errors)', report.failures)]
-    rows += [('fault: %s' % kind, report.faults[kind])
-             for kind in soak.FAULTS + (soak.KILL, soak.HEALTHY)]
-    rows += [('temporary files left by killed writers',
-              report.leftover_temp),
-             ('violations', len(report.violations)),
-             ('wall time, s', '%.1f' % report.wall)]
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--operations', type=int, default=2000)
+    parser.add_argument('--ports', type=int, default=200)
+    parser.add_argument('--representors', type=int, default=20)
+    parser.add_argument('--seeds', type=int, default=3)
+    parser.add_argument('--seed', type=int,
+                        default=random.SystemRandom().randrange(2 ** 32))
+    args = parser.parse_args()
+    # The plugin's warnings (agent down, ...) are expected by the hundred.
+    logging.basicConfig(level=logging.CRITICAL)
+    privsep.vif_plug.set_client_mode(False)
+    seeds = [args.seed + i for i in range(args.seeds)]
+    results = [(seed,) + run_one(args, seed) for seed in seeds]
+
+    print('soak: %d ports, %d operations of the plugin a seed, with '
+          'vrouter-port-control and vrouter-port-audit --repair in their '
+          'own processes' % (args.ports, args.operations))
+    rows = [('seed', [seed for seed, _, _ in results]),
+            ('offload ports', [n for _, _, n in results])]
+
+    def row(name, value):
+        rows.append((name, [value(report) for _, report, _ in results]))
+
+    row('plugin operations', lambda r: r.operations)
+    row('failed plugin operations (typed errors)', lambda r: r.failures)
+    for kind in soak.FAULTS + (soak.KILL, soak.HEALTHY):
+        row('fault: %s' % kind, lambda r, kind=kind: r.faults[kind])
+    for actor, failed in (
+            ('vrouter-port-control', 'failed (exit codes 1-6)'),
+            ('vrouter-port-audit', 'rounds that left drift (exit 1)')):
+        row('%s operations' % actor,
+            lambda r, a=actor: r.actors.get(a, {}).get('operations', 0))
+        row('%s %s' % (actor, failed),
+            lambda r, a=actor: r.actors.get(a, {}).get('failed', 0))
+    row('lost registrations', lambda r: r.lost_registrations)
+    row('stale files (temporary ones included)', lambda r: r.stale_files)
+    row('untyped errors', lambda r: r.untyped)
+    row('violations', lambda r: len(r.violations))
+    row('wall time, s', lambda r: '%.1f' % r.wall)
     width = max(len(name) for name, _ in rows)
-    print('| %s | value |' % 'what'.ljust(width))
-    print('|%s|-------|' % ('-' * (width + 2)))
-    for name, value in rows:
-        print('| %s | %5s |' % (name.ljust(width), value))
-    for violation in report.violations:
-        print('VIOLATION: %s' % violation)
-    return 1 if report.violations else 0
+    print('| %s | %s |' % ('what'.ljust(width), ' | '.join(
+        ('run %d' % (i + 1)).rjust(10) for i in range(len(results)))))
+    print('|%s|%s|' % ('-' * (width + 2), '|'.join(
+        '-' * 12 for _ in results)))
+    for name, values in rows:
+        print('| %s | %s |' % (name.ljust(width), ' | '.join(
+            ('%s' % v).rjust(10) for v in values)))
+    violated = False
+    for seed, report, _ in results:
+        for violation in report.violations:
+            violated = True
+            print('VIOLATION (seed %d): %s' % (seed, violation))
+    return 1 if violated else 0
 
 
 if __name__ == '__main__':

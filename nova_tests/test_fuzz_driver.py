@@ -169,9 +169,13 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             self.flags(agent_port=stand_in.port,
                        port_dir=stand_in.port_dir,
                        vhostuser_agent_wait=1, vhostuser_socket_wait=0,
+                       agent_listener_uid=os.geteuid(),
                        representor_map=os.path.join(stand_in.port_dir,
                                                     'no-map'),
                        group='os_vif_vrouter')
+            # The ports' locks: nova-compute's [oslo_concurrency].
+            self.flags(lock_path=self.useFixture(fixtures.TempDir()).path,
+                       group='oslo_concurrency')
             manager = extension.ExtensionManager.make_test_instance([
                 extension.Extension(name, None, None,
                                     vrouter.VRouterPlugin.load(name))

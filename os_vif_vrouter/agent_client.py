@@ -24,11 +24,16 @@ Every failure is a typed :class:`os_vif_vrouter.exception.AgentError`:
 =====================  ===================================================
 AgentNotRunning        connection refused: the agent is down or still
                        initialising (it opens its port last)
+AgentListenerNotTrusted  the socket that accepted the connection is not
+                       the agent's (not owned by ``listener_uid``):
+                       nothing was sent
 AgentUnreachable       no connection for another reason (connect timeout,
                        no route)
 AgentConnectionLost    the connection broke before an answer
 AgentTimeout           no answer within the read timeout
 AgentNotReady          :meth:`AgentClient.wait_until_listening` gave up
+AgentRecentlyDown      it gave up a moment ago (``down_memory``), and
+                       the agent still refuses: no new wait
 AgentRequestFailed     the agent answered an error: HTTP status and the
                        agent's message
 =====================  ===================================================
@@ -39,12 +44,14 @@ import http.client
 import json
 import socket
 import threading
+import time
 
 from oslo_log import log as logging
 
 from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import tcp_sockets
 from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
@@ -85,15 +92,27 @@ class AgentClient(object):
     :param connect_timeout: seconds to wait for a TCP connection
     :param read_timeout: seconds to wait for each answer
     :param max_idle: connections kept open between requests
+    :param down_memory: seconds after :meth:`wait_until_listening` gave
+        up during which the next waits make one attempt and fail at once
+        (0: every wait is a whole one)
+    :param listener_uid: the uid the agent runs as: each new connection
+        is used only if the socket that accepted it belongs to that uid;
+        None: no check
     """
 
     def __init__(self, host=constants.DEFAULT_AGENT_HOST,
                  port=constants.DEFAULT_AGENT_PORT, connect_timeout=2.0,
-                 read_timeout=10.0, max_idle=4):
+                 read_timeout=10.0, max_idle=4, down_memory=0.0,
+                 listener_uid=None):
         self.host = host
         self.port = port
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.down_memory = down_memory
+        self.listener_uid = listener_uid
+        # When the last whole wait gave up (clock time), and how long it
+        # waited; None once the agent answered.
+        self._gave_up = None
         self._max_idle = max_idle
         self._idle = collections.deque()
         self._lock = threading.Lock()
@@ -125,7 +144,42 @@ class AgentClient(object):
                 reason=exc.strerror or str(exc))
         # Connected: from now on the read timeout applies.
         conn.sock.settimeout(self.read_timeout)
+        if self.listener_uid is not None:
+            try:
+                self._check_listener(conn.sock, request)
+            except exception.AgentListenerNotTrusted:
+                conn.close()
+                raise
         return conn
+
+    def _check_listener(self, sock, request):
+        """Refuse a connection that another program than the agent took.
+
+        The agent's port is an unprivileged TCP port without
+        authentication: while the agent is down, any local user may
+        listen on it, and would receive every registration (or answer a
+        DPDK plug).  The kernel's socket tables say who owns the server
+        end of this very connection.
+        """
+        def untrusted(reason):
+            return exception.AgentListenerNotTrusted(
+                address=self.address, request=request, reason=reason)
+
+        try:
+            sockets = tcp_sockets.read()
+            local, peer = sock.getsockname()[:2], sock.getpeername()[:2]
+        except OSError as exc:
+            raise untrusted('cannot tell who accepted the connection: %s'
+                            % (exc.strerror or exc))
+        end = tcp_sockets.server_end(local, peer, sockets)
+        if end is None:
+            raise untrusted('no socket of this host accepted the '
+                            'connection: the agent runs on this host')
+        if end.uid != self.listener_uid:
+            raise untrusted('the socket listening on port %d belongs to uid '
+                            '%d, not to the agent\'s uid %d: another program '
+                            'took the agent\'s port' % (
+                                self.port, end.uid, self.listener_uid))
 
     def _take(self):
         with self._lock:
@@ -254,21 +308,37 @@ class AgentClient(object):
         """Wait for the agent to accept connections, with backoff.
 
         Connection refused is retried until timeout (seconds) has passed;
-        the connection made is kept for the next request.
+        the connection made is kept for the next request.  Within
+        ``down_memory`` seconds of a wait that gave up, one attempt is
+        made and its refusal is final: at a host's start with the agent
+        down, nova-compute re-plugs its DPDK ports one after the other,
+        and each would wait again.
 
-        :raises: AgentNotReady after timeout, AgentUnreachable at once for
-            any other connection failure
+        :raises: AgentNotReady after timeout, AgentRecentlyDown within the
+            memory, AgentUnreachable at once for any other connection
+            failure
         """
+        clock = clock or time.monotonic
+        gave_up = self._gave_up
+        remembered = (gave_up is not None and
+                      clock() - gave_up[0] < self.down_memory)
+
         def connect():
             return self._new_connection('connection check')
 
         try:
             conn, waited = backoff.retry(
-                connect, exception.AgentNotRunning, timeout,
-                clock=clock, sleep=sleep)
-        except backoff.GaveUp as gave_up:
+                connect, exception.AgentNotRunning,
+                0 if remembered else timeout, clock=clock, sleep=sleep)
+        except backoff.GaveUp as exc:
+            if remembered:
+                raise exception.AgentRecentlyDown(
+                    address=self.address, waited=gave_up[1],
+                    ago=clock() - gave_up[0])
+            self._gave_up = (clock(), exc.waited)
             raise exception.AgentNotReady(address=self.address,
-                                          waited=gave_up.waited)
+                                          waited=exc.waited)
+        self._gave_up = None
         if waited:
             LOG.info('vRouter agent at %(address)s accepted a connection '
                      'after %(waited).1f s',

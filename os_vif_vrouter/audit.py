@@ -17,8 +17,8 @@
 Three records of a host's vRouter ports can disagree: the interfaces of
 the libvirt domains, the port files the agent replays when it starts, and
 the ports the agent has registered.  :func:`audit` compares them and
-reports each disagreement as a :class:`Finding`; :func:`repair` fixes
-what is safe to fix from this host's own records.
+reports each disagreement as a :class:`Finding`;
+:func:`os_vif_vrouter.repair.repair` fixes what it can prove is safe.
 
 A port file belongs to a domain interface when the file's ``instance-id``
 is the domain's UUID (Nova names domains by instance UUID) and its
@@ -35,7 +35,7 @@ import xml.etree.ElementTree as etree
 from os_vif_vrouter import constants as c
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_file
-from os_vif_vrouter import privileged
+from os_vif_vrouter import tcp_sockets
 from os_vif_vrouter import validate
 
 # Finding kinds, in the order they are reported.
@@ -60,10 +60,18 @@ AGENT_WOULD_SKIP = 'agent-would-skip'
 MISSING_FILE = 'missing-file'
 # The agent cannot be reached: registrations were not checked.
 AGENT_UNREACHABLE = 'agent-unreachable'
+# A temporary file a killed writer left.  Repair (when older than the
+# grace period): removed.
+TEMP_LEFTOVER = 'temp-leftover'
+# The agent's port listens on more than loopback: any host that reaches
+# this one can register and delete ports (the API has no
+# authentication).  Not repaired: a firewall rule is the fix (docs).
+AGENT_EXPOSED = 'agent-exposed'
 
 KINDS = (STALE_FILE, UNREADABLE_FILE, MISSING_REGISTRATION,
-         AGENT_WOULD_SKIP, MISSING_FILE, AGENT_UNREACHABLE)
-REPAIRABLE = (STALE_FILE, MISSING_REGISTRATION)
+         AGENT_WOULD_SKIP, MISSING_FILE, TEMP_LEFTOVER, AGENT_UNREACHABLE,
+         AGENT_EXPOSED)
+REPAIRABLE = (STALE_FILE, MISSING_REGISTRATION, TEMP_LEFTOVER)
 
 # Where the vRouter's vhost-user sockets live (uvh_vif_<tap name>).
 VHOSTUSER_SOCKET_PREFIX = 'uvh_vif_'
@@ -76,9 +84,13 @@ kind is libvirt's interface type ('ethernet', 'vhostuser', 'hostdev', ...);
 device is the target dev (None if unset); socket the vhost-user path.
 """
 
-PortFile = collections.namedtuple('PortFile', 'port_id data text')
+PortFile = collections.namedtuple('PortFile', 'port_id data text mtime')
 PortFile.__doc__ = """One port file: data is the parsed JSON object, or None
-when the file does not parse as one; text is its content."""
+when the file does not parse as one; text is its content; mtime when it
+was last written (seconds since the epoch)."""
+
+Leftover = collections.namedtuple('Leftover', 'name port_id mtime')
+Leftover.__doc__ = """A temporary file of a port that no writer renamed."""
 
 
 class Finding(collections.namedtuple('Finding',
@@ -135,22 +147,56 @@ def libvirt_interfaces(uri):
         raise exception.AuditSourceError(source=uri, reason=str(exc))
 
 
+def _mtime(path):
+    try:
+        return os.stat(path).st_mtime
+    except FileNotFoundError:
+        return None  # removed meanwhile
+
+
 def read_port_files(port_dir):
     """Every port file of the directory (UUID-named regular files)."""
     files = []
     for name in sorted(os.listdir(port_dir)):
         if not validate.is_canonical_uuid(name):
             continue  # the agent ignores it too (temporary files, say)
+        mtime = _mtime(os.path.join(port_dir, name))
         text = port_file.read(port_dir, name)
-        if text is None:
+        if text is None or mtime is None:
             continue  # removed meanwhile
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
-        files.append(PortFile(name, data if isinstance(data, dict) else None,
-                              text))
+        files.append(PortFile(name, parse(text), text, mtime))
     return files
+
+
+def parse(text):
+    """A port file's JSON object, or None when it is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_leftovers(port_dir):
+    """The temporary files of the directory (see port_file.stage)."""
+    leftovers = []
+    for name in sorted(os.listdir(port_dir)):
+        if port_file.is_temp_name(name):
+            mtime = _mtime(os.path.join(port_dir, name))
+            if mtime is not None:
+                leftovers.append(Leftover(name, port_file.temp_port_id(name),
+                                          mtime))
+    return leftovers
+
+
+def interface_of(port_data, interfaces):
+    """The domain interface a port file belongs to, or None."""
+    key = _key(port_data.get(c.KEY_INSTANCE_ID),
+               port_data.get(c.KEY_MAC_ADDRESS))
+    for interface in interfaces:
+        if _key(interface.domain_uuid, interface.mac) == key:
+            return interface
+    return None
 
 
 def looks_like_vrouter(interface):
@@ -186,13 +232,15 @@ def default_device_exists(name):
             os.path.exists(os.path.join('/sys/class/net', name)))
 
 
-def audit(port_files, interfaces, client, device_exists=None):
+def audit(port_files, interfaces, client, device_exists=None,
+          leftovers=()):
     """Compare a host's port files, domain interfaces and registrations.
 
     :param port_files: list of PortFile
     :param interfaces: list of Interface, of every domain of the host
     :param client: an AgentClient, or None not to ask the agent
     :param device_exists: name -> bool (default: /sys/class/net)
+    :param leftovers: list of Leftover
     :returns: list of Finding, sorted by kind
     """
     device_exists = device_exists or default_device_exists
@@ -230,6 +278,11 @@ def audit(port_files, interfaces, client, device_exists=None):
                 AGENT_WOULD_SKIP, pf.port_id,
                 'device %s does not exist' % pf.data.get(c.KEY_SYSTEM_NAME),
                 interface))
+    for leftover in leftovers:
+        findings.append(Finding(
+            TEMP_LEFTOVER, leftover.port_id,
+            'temporary file %s that no writer renamed' % leftover.name,
+            None))
     for interface in interfaces:
         if (_key(interface.domain_uuid, interface.mac) not in matched and
                 looks_like_vrouter(interface)):
@@ -242,28 +295,18 @@ def audit(port_files, interfaces, client, device_exists=None):
                                            f.port_id or ''))
 
 
-def repair(findings, port_files, client, port_dir):
-    """Fix what is safe to fix; return (repaired, left) lists of Finding.
+def agent_exposure(port, sockets=None):
+    """Findings for the agent's port listening on more than loopback.
 
-    Stale files: the port is deleted at the agent and its file removed.
-    Missing registrations: the port is added again from its file.  The
-    rest needs Nova to plug the port again, and is left.
+    :param sockets: tcp_sockets.read() (default: read now)
     """
-    texts = {pf.port_id: pf.text for pf in port_files}
-    repaired, left = [], []
-    for finding in findings:
+    if sockets is None:
         try:
-            if finding.kind == STALE_FILE:
-                client.delete_port(finding.port_id)
-                privileged.remove_port_file(port_dir, finding.port_id)
-            elif finding.kind == MISSING_REGISTRATION:
-                client.add_port(texts[finding.port_id])
-            else:
-                left.append(finding)
-                continue
-        except exception.VRouterException as exc:
-            left.append(finding._replace(detail='%s; repair failed: %s' % (
-                finding.detail, exc.format_message())))
-            continue
-        repaired.append(finding)
-    return repaired, left
+            sockets = tcp_sockets.read()
+        except OSError:
+            return []
+    return [Finding(AGENT_EXPOSED, None,
+                    'the agent\'s port %d listens on %s, not only on '
+                    'loopback: filter it (see the troubleshooting guide)'
+                    % (port, listener.local_address), None)
+            for listener in tcp_sockets.exposed(port, sockets)]

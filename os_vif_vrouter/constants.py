@@ -32,6 +32,8 @@ DEFAULT_PORT_DIR = '/var/lib/contrail/ports'
 DEFAULT_REPRESENTOR_MAP = '/sys/module/nfp_vrouter/control/fallback_map'
 DEFAULT_SYSFS_ROOT = '/sys'
 DEFAULT_DPDK_NETLINK_SOCKET = '/var/run/vrouter/dpdk_netlink'
+# vrouter-port-audit --repair leaves files younger than this, seconds.
+DEFAULT_REPAIR_GRACE_PERIOD = 3600
 
 # Waits of the classic vrouter-port-control script, in seconds: for the
 # agent's port to open (vhost-user), and for a socket file to appear.

@@ -93,6 +93,18 @@ class PortFileError(VRouterException):
     msg_fmt = 'Cannot %(action)s port file %(path)s: %(reason)s'
 
 
+class LockPathNotSet(VRouterException):
+    msg_fmt = ('Port %(port_id)s: cannot lock the port across processes: '
+               '[oslo_concurrency] lock_path is not set (nova-compute, '
+               'vrouter-port-control and vrouter-port-audit must read the '
+               'same one)')
+
+
+class PortLockError(VRouterException):
+    msg_fmt = ('Port %(port_id)s: cannot take its lock in %(path)s: '
+               '%(reason)s')
+
+
 class VhostUserSocketTimeout(VRouterException):
     msg_fmt = ('Port %(port_id)s: the vRouter did not create vhost-user '
                'socket %(path)s within %(timeout).1f s')
@@ -118,6 +130,20 @@ class AgentNotRunning(AgentUnavailable):
 class AgentNotReady(AgentUnavailable):
     msg_fmt = ('The vRouter agent at %(address)s still refused connections '
                'after %(waited).1f s')
+
+
+class AgentRecentlyDown(AgentUnavailable):
+    msg_fmt = ('The vRouter agent at %(address)s still refuses connections; '
+               'a wait of %(waited).1f s for it gave up %(ago).1f s ago, so '
+               'this plug does not wait again ([os_vif_vrouter] '
+               'agent_down_memory)')
+
+
+class AgentListenerNotTrusted(AgentUnavailable):
+    """Nothing was sent: the connection was not the agent's."""
+    msg_fmt = ('Refusing to talk to %(address)s (%(request)s): %(reason)s '
+               '(see [os_vif_vrouter] agent_listener_check and '
+               'agent_listener_uid)')
 
 
 class AgentUnreachable(AgentUnavailable):

@@ -12,44 +12,95 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""One lock per key (a port id), created on demand and dropped when unused.
+"""One lock per port, across threads and processes.
+
+nova-compute (the plugin), ``vrouter-port-control`` and
+``vrouter-port-audit`` each read a port file, talk to the agent and write
+the file: on the same port, one at a time.  The lock is oslo.concurrency's
+external lock (a semaphore per name within a process, an flock'd file in
+``[oslo_concurrency] lock_path`` between processes), named
+``vrouter-port-<port id>``, so every process that reads the same
+configuration shares it.  It is not re-entrant: each operation takes it
+once.
+
+The lock files stay (one empty file per port ever locked): removing one
+while another process waits on it would let two holders in.
 """
 
-import contextlib
-import threading
+import os
+
+from oslo_concurrency import lockutils
+
+from os_vif_vrouter import exception
+from os_vif_vrouter import validate
+
+LOCK_PREFIX = 'vrouter-port-'
 
 
-class KeyedLocks(object):
-    """Re-entrant locks by key.
+def lock_path_of(conf):
+    """``[oslo_concurrency] lock_path`` of conf (registers the option)."""
+    return lockutils.get_lock_path(conf)
 
-    Plugging and unplugging the same port must not interleave (the port
-    file and the agent would disagree); different ports must not wait for
-    each other.  A lock exists only while some thread holds or waits for
-    it, so the table does not grow with every port ever plugged.
+
+def lock_name(port_id):
+    return LOCK_PREFIX + validate.port_id(port_id)
+
+
+def _give_to_directory_owner(lock_path, name):
+    """Create the lock file owned by the owner of lock_path.
+
+    The CLIs run as root, nova-compute as its own user: a lock file root
+    created with root's ownership could not be opened for writing by
+    nova-compute afterwards, and every plug of that port would fail.
     """
+    try:
+        owner = os.stat(lock_path)
+    except FileNotFoundError:
+        return  # oslo.concurrency creates the directory
+    if os.geteuid() != 0 or owner.st_uid == 0:
+        return
+    fd = os.open(os.path.join(lock_path, name),
+                 os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                 0o644)
+    try:
+        os.fchown(fd, owner.st_uid, owner.st_gid)
+    finally:
+        os.close(fd)
 
-    def __init__(self):
-        self._guard = threading.Lock()
-        # key -> [RLock, number of threads holding or waiting]
-        self._locks = {}
 
-    @contextlib.contextmanager
-    def lock(self, key):
-        with self._guard:
-            entry = self._locks.get(key)
-            if entry is None:
-                entry = self._locks[key] = [threading.RLock(), 0]
-            entry[1] += 1
+def port_lock(port_id, lock_path):
+    """The lock of one port: a context manager.
+
+    :param lock_path: ``[oslo_concurrency] lock_path``
+    :raises: LockPathNotSet, PortLockError (on entering)
+    """
+    name = lock_name(port_id)
+    if not lock_path:
+        raise exception.LockPathNotSet(port_id=port_id)
+    try:
+        _give_to_directory_owner(lock_path, name)
+    except OSError as exc:
+        raise exception.PortLockError(port_id=port_id, path=lock_path,
+                                      reason=exc.strerror or str(exc))
+    return _Locked(name, lock_path, port_id)
+
+
+class _Locked(object):
+    """lockutils.lock, with its OSErrors made typed."""
+
+    def __init__(self, name, lock_path, port_id):
+        self._lock = lockutils.lock(name, external=True, lock_path=lock_path,
+                                    do_log=False)
+        self._lock_path = lock_path
+        self._port_id = port_id
+
+    def __enter__(self):
         try:
-            with entry[0]:
-                yield
-        finally:
-            with self._guard:
-                entry[1] -= 1
-                if entry[1] == 0:
-                    del self._locks[key]
+            return self._lock.__enter__()
+        except OSError as exc:
+            raise exception.PortLockError(port_id=self._port_id,
+                                          path=self._lock_path,
+                                          reason=exc.strerror or str(exc))
 
-    def __len__(self):
-        """Number of keys locked or waited for (for tests)."""
-        with self._guard:
-            return len(self._locks)
+    def __exit__(self, *exc_info):
+        return self._lock.__exit__(*exc_info)

@@ -39,6 +39,23 @@ agent_opts = [
         'agent_port',
         default=constants.DEFAULT_AGENT_PORT,
         help='TCP port of the vRouter agent\'s REST port API.'),
+    cfg.BoolOpt(
+        'agent_listener_check',
+        default=True,
+        help='Before using a connection to the agent, check in the '
+             'kernel\'s socket tables that the socket which accepted it '
+             'belongs to agent_listener_uid. The agent\'s port API is an '
+             'unprivileged TCP port without authentication: while the '
+             'agent is down, any local user could listen on it and receive '
+             'every registration, or answer a DPDK plug. Turn it off only '
+             'if the agent runs in another network namespace than '
+             'nova-compute.'),
+    cfg.IntOpt(
+        'agent_listener_uid',
+        default=0,
+        min=0,
+        help='The uid the vRouter agent runs as (root) for '
+             'agent_listener_check.'),
     cfg.FloatOpt(
         'agent_connect_timeout',
         default=2.0,
@@ -59,6 +76,17 @@ agent_opts = [
         help='DPDK (vhost-user) ports cannot be plugged without the '
              'agent: seconds to wait for it to accept connections '
              '(retrying with exponential backoff) before the plug fails.'),
+    cfg.FloatOpt(
+        'agent_down_memory',
+        default=60.0,
+        min=0,
+        help='After a wait for the agent (vhostuser_agent_wait) gave up, '
+             'for this many seconds the next DPDK plugs try the agent once '
+             'and fail at once if it still refuses connections, instead of '
+             'waiting again: when nova-compute starts with the agent down, '
+             'it re-plugs its DPDK ports one after the other, and its start '
+             'would take one whole wait per port. The memory ends as soon '
+             'as the agent answers. 0 waits every time.'),
     cfg.FloatOpt(
         'vhostuser_socket_wait',
         default=constants.CLASSIC_SOCKET_WAIT,
@@ -90,7 +118,26 @@ host_opts = [
              'that mounts it elsewhere (tests point it at a fake tree).'),
 ]
 
-ALL_OPTS = agent_opts + host_opts
+audit_opts = [
+    cfg.FloatOpt(
+        'repair_grace_period',
+        default=constants.DEFAULT_REPAIR_GRACE_PERIOD,
+        min=0,
+        help='vrouter-port-audit --repair touches only port files and '
+             'temporary files older than this many seconds. Nova plugs a '
+             'port before it defines its domain (a spawn, which may wait '
+             'vif_plugging_timeout; the destination of a live migration '
+             'before the migration starts), so a port file without a '
+             'domain may be right for a while. The default covers those '
+             'windows many times over.'),
+]
+
+ALL_OPTS = agent_opts + host_opts + audit_opts
+
+
+def listener_uid(group):
+    """The uid the agent's listener must belong to, None for no check."""
+    return group.agent_listener_uid if group.agent_listener_check else None
 
 
 def register_opts(conf=cfg.CONF):

@@ -27,15 +27,22 @@ and left empty files after a crash; the agent then deleted the VIF).
 """
 
 import os
+import re
+
+from oslo_log import log as logging
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import validate
+
+LOG = logging.getLogger(__name__)
 
 # A port file is a few hundred bytes; anything much bigger is not one.
 MAX_SIZE = 1024 * 1024
 _CHUNK = 64 * 1024
 _FILE_MODE = 0o644
 _DIR_MODE = 0o755
+# Any port's temporary file: .<port id>.<12 hex digits>.tmp
+_ANY_TEMP_RE = re.compile(r'\A\.([0-9a-f-]{36})\.[0-9a-f]{12}\.tmp\Z')
 
 # Test hook: when set, called after each chunk is written to the temporary
 # file with the number of bytes written so far.  The crash test uses it
@@ -52,6 +59,22 @@ def path_of(port_dir, port_id):
 def _error(action, path, exc):
     return exception.PortFileError(action=action, path=path,
                                    reason=exc.strerror or str(exc))
+
+
+def temp_name_pattern(port_id):
+    """What the temporary files of a port are called: .<id>.<hex>.tmp."""
+    return re.compile(r'\A\.%s\.[0-9a-f]{12}\.tmp\Z' % re.escape(port_id))
+
+
+def is_temp_name(name):
+    """Whether name is a temporary file of some port (kept or left)."""
+    match = _ANY_TEMP_RE.match(name)
+    return match is not None and validate.is_canonical_uuid(match.group(1))
+
+
+def temp_port_id(name):
+    """The port a temporary file name belongs to (see is_temp_name)."""
+    return _ANY_TEMP_RE.match(name).group(1)
 
 
 def _open_temp(port_dir, port_id):
@@ -90,16 +113,39 @@ def _fsync_dir(port_dir):
         os.close(fd)
 
 
-def write(port_dir, port_id, data):
-    """Replace the file of a port with data (bytes), atomically, durably.
+def remove_leftovers(port_dir, port_id, keep=None):
+    """Remove the temporary files a killed writer left for port_id.
 
-    Write a temporary file in the same directory, fsync it, rename it over
-    the port file, fsync the directory.  Whatever the moment a crash or a
-    SIGKILL hits, the port file is the old complete one or the new
-    complete one.  The first fsync orders the data before the rename
-    (without it, a power loss can leave the new name on an empty file);
-    the second makes the rename itself durable.
+    Only safe under the port's lock (no other writer of the port is
+    running then).
 
+    :param keep: a temporary file name not to remove
+    :returns: the names removed
+    """
+    pattern = temp_name_pattern(validate.port_id(port_id))
+    port_dir = validate.port_directory(port_dir)
+    removed = []
+    try:
+        names = os.listdir(port_dir)
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        if name != keep and pattern.match(name):
+            _unlink_quietly(os.path.join(port_dir, name))
+            removed.append(name)
+    return removed
+
+
+def stage(port_dir, port_id, data):
+    """Write data (bytes) durably to a new temporary file of the port.
+
+    The first half of :func:`write`: nothing the agent reads changes, so a
+    caller can find out that the new state can be made durable (the disk
+    is not full, the directory is writable) before it changes anything at
+    the agent, then :func:`commit` it, or :func:`discard` it.  The
+    port's leftover temporary files (a killed writer's) are removed.
+
+    :returns: the temporary file's name (in port_dir)
     :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
     """
     path = path_of(port_dir, port_id)
@@ -115,14 +161,58 @@ def write(port_dir, port_id, data):
             os.fsync(fd)
         finally:
             os.close(fd)
+    except OSError as exc:
+        _unlink_quietly(temp)
+        raise _error('write', path, exc)
+    remove_leftovers(port_dir, port_id, keep=os.path.basename(temp))
+    return os.path.basename(temp)
+
+
+def _staged_path(port_dir, port_id, temp_name):
+    if not isinstance(temp_name, str) or not temp_name_pattern(
+            port_id).match(temp_name):
+        raise exception.PortFileError(
+            action='commit', path=path_of(port_dir, port_id),
+            reason='%r is not a temporary file of this port' % (temp_name,))
+    return os.path.join(validate.port_directory(port_dir), temp_name)
+
+
+def commit(port_dir, port_id, temp_name):
+    """Rename a staged file over the port file; sync the directory.
+
+    :raises: exception.PortFileError
+    """
+    path = path_of(port_dir, port_id)
+    temp = _staged_path(port_dir, port_id, temp_name)
+    try:
         os.rename(temp, path)
     except OSError as exc:
         _unlink_quietly(temp)
         raise _error('write', path, exc)
     try:
-        _fsync_dir(port_dir)
+        _fsync_dir(os.path.dirname(path))
     except OSError as exc:
         raise _error('sync the directory of', path, exc)
+
+
+def discard(port_dir, port_id, temp_name):
+    """Remove a staged file that will not be committed."""
+    _unlink_quietly(_staged_path(port_dir, port_id, temp_name))
+
+
+def write(port_dir, port_id, data):
+    """Replace the file of a port with data (bytes), atomically, durably.
+
+    Write a temporary file in the same directory, fsync it, rename it over
+    the port file, fsync the directory.  Whatever the moment a crash or a
+    SIGKILL hits, the port file is the old complete one or the new
+    complete one.  The first fsync orders the data before the rename
+    (without it, a power loss can leave the new name on an empty file);
+    the second makes the rename itself durable.
+
+    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    """
+    commit(port_dir, port_id, stage(port_dir, port_id, data))
 
 
 def _unlink_quietly(path):
@@ -130,6 +220,11 @@ def _unlink_quietly(path):
         os.unlink(path)
     except FileNotFoundError:
         pass
+    except OSError as exc:
+        # A read-only directory, say: the temporary file stays, and the
+        # next write of the port (or the audit) removes it.
+        LOG.debug('Cannot remove %(path)s: %(error)s',
+                  {'path': path, 'error': exc})
 
 
 def read(port_dir, port_id):
@@ -155,7 +250,8 @@ def read(port_dir, port_id):
 
 
 def remove(port_dir, port_id):
-    """Remove a port's file; True if there was one.
+    """Remove a port's file, and its leftover temporary files; True if
+    there was a port file.
 
     The directory is synced too: a removal lost in a crash would bring
     back a port the agent replays at its next start.
@@ -163,6 +259,7 @@ def remove(port_dir, port_id):
     :raises: exception.PortFileError
     """
     path = path_of(port_dir, port_id)
+    remove_leftovers(port_dir, port_id)
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -27,6 +27,7 @@ import json
 from os_vif_vrouter import constants as c
 from os_vif_vrouter import exception
 from os_vif_vrouter import validate
+from os_vif_vrouter import vif_fields
 
 AUTHOR = 'os-vif-vrouter'
 
@@ -130,14 +131,14 @@ def build(port_id, instance_id, vn_id, display_name, mac_address,
     return request
 
 
-def _first_addresses(network):
+def _first_addresses(port_id, network):
     """The first IPv4 and the first IPv6 fixed IP of an os-vif Network."""
     ipv4 = ipv6 = None
-    subnets = network.subnets if 'subnets' in network else None
+    subnets = vif_fields.optional(network, 'subnets')
     for subnet in (subnets.objects if subnets is not None else ()):
-        ips = subnet.ips if 'ips' in subnet else None
+        ips = vif_fields.optional(subnet, 'ips')
         for fixed_ip in (ips.objects if ips is not None else ()):
-            address = fixed_ip.address
+            address = vif_fields.required(fixed_ip, 'address', port_id)
             if address.version == 4 and ipv4 is None:
                 ipv4 = str(address)
             elif address.version == 6 and ipv6 is None:
@@ -156,23 +157,22 @@ def from_vif(vif, instance_info, system_name, vhostuser_mode=None):
     :param system_name: the host device: tap name, or representor netdev
     :raises: InvalidPortId, InvalidPortData, InvalidDeviceName
     """
-    port_id = validate.port_id(vif.id)
-    network = vif.network if 'network' in vif else None
+    port_id = validate.port_id(vif_fields.required(vif, 'id', None))
+    network = vif_fields.optional(vif, 'network')
     if network is None or 'id' not in network:
         raise _invalid(port_id, 'the VIF has no network id')
-    address = vif.address if 'address' in vif else None
+    address = vif_fields.optional(vif, 'address')
     if address is None:
         raise _invalid(port_id, 'the VIF has no MAC address')
-    ipv4, ipv6 = _first_addresses(network)
+    ipv4, ipv6 = _first_addresses(port_id, network)
     return build(
         port_id=port_id,
-        instance_id=instance_info.uuid,
+        instance_id=vif_fields.required(instance_info, 'uuid', port_id),
         vn_id=network.id,
-        display_name=instance_info.name if 'name' in instance_info else '',
+        display_name=vif_fields.optional(instance_info, 'name') or '',
         mac_address=str(address),
         system_name=system_name,
-        project_id=(instance_info.project_id
-                    if 'project_id' in instance_info else ''),
+        project_id=vif_fields.optional(instance_info, 'project_id') or '',
         ip_address=ipv4,
         ip6_address=ipv6,
         vhostuser_mode=vhostuser_mode)
@@ -185,8 +185,59 @@ def to_json(request):
     return json.dumps(request)
 
 
+def _no_address_or(value, version):
+    """An address as an ipaddress object, None for "no address".
+
+    None, "", "None" (what the classic script writes when it has no IPv6
+    address) and the agent's own 0.0.0.0 / :: all mean none.  Text that
+    does not parse is kept as it is: it can only equal itself.
+    """
+    if value is None or value in ('', 'None'):
+        return None
+    if not isinstance(value, str):
+        return value
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value
+    if address.version != version:
+        return value
+    return None if address.is_unspecified else address
+
+
+def _mac(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _project(value):
+    if value is None or value == '':
+        return ''
+    try:
+        return validate.project_id(None, value)
+    except exception.InvalidPortData:
+        return value
+
+
+# How each key is compared: by what it means, not by how it is spelt.
+_MEANING = {
+    c.KEY_IP_ADDRESS: lambda value: _no_address_or(value, 4),
+    c.KEY_IP6_ADDRESS: lambda value: _no_address_or(value, 6),
+    c.KEY_MAC_ADDRESS: _mac,
+    c.KEY_PROJECT_ID: _project,
+}
+
+
+def _meaning(request, key):
+    value = request.get(key)
+    convert = _MEANING.get(key)
+    return convert(value) if convert is not None else value
+
+
 def needs_delete_first(old, new):
     """Whether re-adding new over old requires deleting the port first.
+
+    Compared by meaning (see :func:`same_port`): a file written by the
+    classic script for the same port must not cost the guest its traffic.
 
     :param old: the previous request (the port file), None if none, or
         anything that is not a dict for a file that does not parse
@@ -195,21 +246,24 @@ def needs_delete_first(old, new):
         return False
     if not isinstance(old, dict):
         return True
-    return any(old.get(key) != new.get(key)
+    return any(_meaning(old, key) != _meaning(new, key)
                for key in FIELDS_APPLIED_ONLY_ON_ADD)
 
 
 def same_port(old, new):
     """Whether a port file (old) already describes the request (new).
 
-    Only who wrote it and when may differ: then the file need not be
-    written again (a host restart re-plugs every port unchanged).
+    Compared by meaning: addresses parsed (no address is None, "",
+    "None", 0.0.0.0 or ::), MACs in either case, project ids with or
+    without dashes; who wrote it and when are ignored.  A kernel port
+    (new has no vhostuser-mode) matches a file with vhostuser-mode 0,
+    which the classic script writes for every port.  Then the file need
+    not be written again (a host restart re-plugs every port unchanged).
     """
     if not isinstance(old, dict):
         return False
-
-    def essential(request):
-        return {key: value for key, value in request.items()
-                if key not in _INFORMATIONAL_FIELDS}
-
-    return essential(old) == essential(new)
+    keys = (set(old) | set(new)) - set(_INFORMATIONAL_FIELDS)
+    if c.KEY_VHOSTUSER_MODE not in new and old.get(
+            c.KEY_VHOSTUSER_MODE) == c.VHOSTUSER_MODE_VROUTER_SERVER:
+        keys.discard(c.KEY_VHOSTUSER_MODE)
+    return all(_meaning(old, key) == _meaning(new, key) for key in keys)

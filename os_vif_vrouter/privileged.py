@@ -23,12 +23,10 @@ that each escalation is visible where it is called.
 """
 
 import errno
-import fcntl
 import os
-import socket
-import struct
 
 from oslo_log import log as logging
+import pyroute2
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_file
@@ -41,13 +39,8 @@ LINK_UP = 'up'
 LINK_DOWN = 'down'
 LINK_STATES = (LINK_UP, LINK_DOWN)
 
-# <linux/sockios.h>, <linux/if.h>
-_SIOCGIFFLAGS = 0x8913
-_SIOCSIFFLAGS = 0x8914
+# <linux/if.h>
 _IFF_UP = 0x1
-# struct ifreq: char ifr_name[IFNAMSIZ]; union { short ifr_flags; ... }
-# padded to 40 bytes on 64-bit Linux.
-_IFREQ = struct.Struct('16sh22x')
 
 # Tests point this at a fake tree; nothing else changes it.
 _IPV6_CONF_DIR = '/proc/sys/net/ipv6/conf'
@@ -63,6 +56,30 @@ def write_port_file(port_dir, port_id, content):
 
 
 @privsep.vif_plug.entrypoint
+def stage_port_file(port_dir, port_id, content):
+    """Write content durably to a temporary file of port_id; its name.
+
+    Nothing the agent reads changes until commit_port_file.
+    """
+    if not isinstance(content, str):
+        raise TypeError('content must be a str, not %s'
+                        % type(content).__name__)
+    return port_file.stage(port_dir, port_id, content.encode('utf-8'))
+
+
+@privsep.vif_plug.entrypoint
+def commit_port_file(port_dir, port_id, temp_name):
+    """Rename the staged temp_name over the port file of port_id."""
+    port_file.commit(port_dir, port_id, temp_name)
+
+
+@privsep.vif_plug.entrypoint
+def discard_port_file(port_dir, port_id, temp_name):
+    """Remove the staged temp_name of port_id."""
+    port_file.discard(port_dir, port_id, temp_name)
+
+
+@privsep.vif_plug.entrypoint
 def read_port_file(port_dir, port_id):
     """The text of the port file of port_id, or None if it has none."""
     return port_file.read(port_dir, port_id)
@@ -72,6 +89,14 @@ def read_port_file(port_dir, port_id):
 def remove_port_file(port_dir, port_id):
     """Remove the port file of port_id; True if there was one."""
     return port_file.remove(port_dir, port_id)
+
+
+@privsep.vif_plug.entrypoint
+def remove_port_leftovers(port_dir, port_id):
+    """Remove the temporary files a killed writer left for port_id; their
+    names.  Call it holding the port's lock.
+    """
+    return port_file.remove_leftovers(port_dir, port_id)
 
 
 @privsep.vif_plug.entrypoint
@@ -101,22 +126,13 @@ def disable_ipv6(device):
     return True
 
 
-def _ioctl_flags(sock, device, request, flags=0):
-    """SIOCGIFFLAGS / SIOCSIFFLAGS on device.  Must already be privileged
-    for SIOCSIFFLAGS.
-    """
-    ifreq = _IFREQ.pack(device.encode('utf-8'), flags)
-    result = fcntl.ioctl(sock.fileno(), request, ifreq)
-    return _IFREQ.unpack(result)[1]
-
-
 @privsep.vif_plug.entrypoint
 def set_link_state(device, state):
     """Set device administratively up or down (like ``ip link set``).
 
-    No subprocess: the flags are read and written with the SIOCGIFFLAGS and
-    SIOCSIFFLAGS ioctls on a datagram socket.  A device already in the
-    wanted state is left alone (no write, so no privilege needed).
+    No subprocess: rtnetlink through pyroute2 (as os-vif does).  A device
+    already in the wanted state is left alone (no write, so no privilege
+    needed).
 
     :param state: 'up' or 'down'
     :returns: True if the state was changed
@@ -128,16 +144,21 @@ def set_link_state(device, state):
                          % (', '.join(LINK_STATES), state))
     action = 'set %s' % state
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            flags = _ioctl_flags(sock, device, _SIOCGIFFLAGS)
-            wanted = (flags | _IFF_UP if state == LINK_UP
-                      else flags & ~_IFF_UP)
-            if wanted == flags:
+        with pyroute2.IPRoute() as ipr:
+            index = ipr.link_lookup(ifname=device)
+            if not index:
+                raise exception.NetworkDeviceNotFound(device=device)
+            link = ipr.link('get', index=index[0])[0]
+            if bool(link['flags'] & _IFF_UP) == (state == LINK_UP):
                 return False
-            _ioctl_flags(sock, device, _SIOCSIFFLAGS, wanted)
-    except OSError as exc:
-        if exc.errno == errno.ENODEV:
+            ipr.link('set', index=index[0], state=state)
+    except pyroute2.NetlinkError as exc:
+        if exc.code == errno.ENODEV:
             raise exception.NetworkDeviceNotFound(device=device)
+        raise exception.NetworkDeviceError(
+            action=action, device=device,
+            reason=os.strerror(exc.code) if exc.code else str(exc))
+    except OSError as exc:
         raise exception.NetworkDeviceError(
             action=action, device=device, reason=exc.strerror or str(exc))
     LOG.debug('Set network device %(device)s %(state)s',

@@ -16,17 +16,27 @@
 
 The agent knows a port in two ways: from a REST add, and from its port
 file, which it replays when it starts.  A :class:`Registrar` changes both
-under a per-port lock, in an order that leaves no half-done state:
+in an order that leaves no half-done state.  Its callers hold the port's
+lock (:meth:`Registrar.port_lock`, across processes) around each
+operation:
 
 register (plug)
-  1. if the port file shows a different tap name, IP or MAC, DELETE the
+  1. if the port file must change, write the new content to a temporary
+     file first (fsynced): a full disk, a read-only directory or a failed
+     privileged helper is found out before anything changes at the agent;
+  2. if the port file shows a different tap name, IP or MAC, DELETE the
      port at the agent (it would only bump a version otherwise);
-  2. POST the port;
-  3. only once the agent accepted it, write the port file (atomically).
-     If the agent is down (connection refused) and that is allowed
-     (kernel datapath), write the file anyway: the agent replays it when
-     it starts.  If the agent refuses the port, no file is left.  If the
-     file cannot be written, the port is deleted again at the agent.
+  3. POST the port;
+  4. rename the temporary file over the port file.  If the agent is down
+     (connection refused) and that is allowed (kernel datapath), the file
+     is renamed anyway: the agent replays it when it starts.
+
+  When a step fails, what this call changed is put back, and nothing
+  else: a port that was new is deleted at the agent and has no file; a
+  port the agent had before (a re-plug) is registered again as its old
+  file says, and the old file stays.  A re-plug never leaves the agent
+  without a port it had.  The :class:`Registration` a call returns undoes
+  it the same way later (a vhost-user socket that never came).
 
 deregister (unplug)
   DELETE the port at the agent (which also removes its file), then
@@ -38,21 +48,62 @@ deregister (unplug)
 import json
 
 from oslo_log import log as logging
+from oslo_privsep import comm as privsep_comm
+from oslo_privsep import daemon as privsep_daemon
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
+from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
 from os_vif_vrouter import privileged
 from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
-# Shared by every Registrar of the process: the plugin is loaded under two
-# names, and the same port must never be changed by both at once.
-_PORT_LOCKS = locks.KeyedLocks()
-
 # A port file that exists but does not parse as a JSON object.
 UNREADABLE = object()
+
+# How a failed privileged helper (not the file work it was asked to do)
+# shows itself to its caller: the daemon died, could not start, or did
+# not answer.
+_PRIVSEP_FAILURES = (OSError, EOFError, privsep_comm.PrivsepTimeout,
+                     privsep_daemon.FailedToDropPrivileges,
+                     privsep_daemon.ProtocolError)
+
+
+def _parse(text):
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return UNREADABLE
+    return data if isinstance(data, dict) else UNREADABLE
+
+
+class Registration(object):
+    """What one :meth:`Registrar.register` call did, to undo it exactly.
+
+    True (``bool()``) when the agent accepted the port, False when only the
+    port file was written (the agent is down).
+
+    :ivar port_id: the port
+    :ivar previous: the port file's text before the call, None if none
+    :ivar agent_changed: the call added a new port, or replaced the one
+        the agent had (deleted it first)
+    :ivar file_changed: the call replaced or created the port file
+    """
+
+    def __init__(self, port_id, registered, previous, agent_changed,
+                 file_changed):
+        self.port_id = port_id
+        self.registered = registered
+        self.previous = previous
+        self.agent_changed = agent_changed
+        self.file_changed = file_changed
+
+    def __bool__(self):
+        return self.registered
 
 
 class Registrar(object):
@@ -62,86 +113,142 @@ class Registrar(object):
     :param port_dir: the agent's port file directory
     :param persist: False to leave port files alone (the CLI's
         ``--no_persist``)
+    :param lock_path: ``[oslo_concurrency] lock_path``, where the ports'
+        locks are shared with the other processes of the host
     """
 
-    def __init__(self, client, port_dir, persist=True):
+    def __init__(self, client, port_dir, persist=True, lock_path=None):
         self.client = client
         self.port_dir = validate.port_directory(port_dir)
         self.persist = persist
+        self.lock_path = lock_path
 
     def port_lock(self, port_id):
-        """The lock of one port; re-entrant, so callers can hold it around
-        register/deregister and their own steps.
+        """The lock of one port (threads and processes); not re-entrant:
+        take it once per operation, around register, deregister, undo and
+        the caller's own steps on the port.
+
+        :raises: LockPathNotSet, PortLockError
         """
-        return _PORT_LOCKS.lock(validate.port_id(port_id))
+        return locks.port_lock(port_id, self.lock_path)
+
+    def _privileged(self, action, port_id, function, *args):
+        """Call a privileged entrypoint; a failed helper is a PortFileError.
+        """
+        try:
+            return function(*args)
+        except _PRIVSEP_FAILURES as exc:
+            raise exception.PortFileError(
+                action=action, path=port_file.path_of(self.port_dir, port_id),
+                reason='the privileged helper failed: %s' % (
+                    str(exc) or type(exc).__name__))
+
+    def read_text(self, port_id):
+        """The port file's text, None if it has none."""
+        return self._privileged('read', port_id, privileged.read_port_file,
+                                self.port_dir, port_id)
 
     def read(self, port_id):
         """The port file as a dict, None if none, UNREADABLE if it is not a
         JSON object (a file truncated by an old writer, say).
         """
-        text = privileged.read_port_file(self.port_dir, port_id)
-        if text is None:
-            return None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return UNREADABLE
-        return data if isinstance(data, dict) else UNREADABLE
+        return _parse(self.read_text(port_id))
 
     def register(self, request, agent_down_ok):
         """Add a port at the agent and write its port file.
 
         :param request: a dict from :mod:`os_vif_vrouter.port_request`
         :param agent_down_ok: if the agent refuses connections, write the
-            port file and return False instead of raising
-        :returns: True if the agent accepted the port, False if only the
-            port file was written (the agent is down)
-        :raises: AgentRequestFailed (the agent refused the port; no file
-            is left unless it still describes what the agent has),
-            AgentUnavailable subclasses, PortFileError
+            port file and return a false Registration instead of raising
+        :returns: a :class:`Registration`
+        :raises: AgentRequestFailed (the agent refused the port),
+            AgentUnavailable subclasses, PortFileError; in every case what
+            the call changed has been put back (see the module docstring)
         """
         port_id = request['id']
         body = port_request.to_json(request)
-        with self.port_lock(port_id):
-            old = self.read(port_id) if self.persist else None
-            deleted = False
+        previous = self.read_text(port_id) if self.persist else None
+        old = _parse(previous)
+        staged = None
+        if self.persist and not port_request.same_port(old, request):
+            # Nothing has changed yet: a failure here leaves the
+            # agent's registration and the old file as they are.
+            staged = self._privileged(
+                'write', port_id, privileged.stage_port_file,
+                self.port_dir, port_id, body)
+        done = Registration(port_id, True, previous, False, False)
+        try:
             if port_request.needs_delete_first(old, request):
-                LOG.info('Port %(port)s changed device, IP or MAC since it '
-                         'was registered: deleting it at the vRouter agent '
-                         'first', {'port': port_id})
-                deleted = self._delete_at_agent(port_id, agent_down_ok)
+                LOG.info('Port %(port)s changed device, IP or MAC since '
+                         'it was registered: deleting it at the vRouter '
+                         'agent first', {'port': port_id})
+                done.agent_changed = True
+                self._delete_at_agent(port_id, agent_down_ok)
+            if previous is None:
+                done.agent_changed = True
             try:
                 self.client.add_port(body)
             except exception.AgentNotRunning:
                 if not agent_down_ok:
                     raise
                 LOG.warning('The vRouter agent is not running: port '
-                            '%(port)s is only written to its port file; the '
-                            'agent will add it when it starts',
+                            '%(port)s is only written to its port file; '
+                            'the agent will add it when it starts',
                             {'port': port_id})
-                if not port_request.same_port(old, request):
-                    self._write(port_id, body)
-                return False
-            except exception.AgentRequestFailed:
-                if old is None or deleted:
-                    # The agent has no version of this port, so no file
-                    # may describe one (the agent also removed its file
-                    # when we deleted the port).
-                    self._remove(port_id)
-                # Otherwise the agent still has the port as the old file
-                # describes it: both are left as they are.
-                raise
-            if port_request.same_port(old, request):
-                # The durable file already says all of it.
-                return True
-            try:
-                self._write(port_id, body)
-            except exception.PortFileError:
-                # Registered but not persisted: the agent would lose the
-                # port at its next start.  Undo the registration.
-                self._rollback(port_id)
-                raise
-            return True
+                done.registered = False
+            if staged is not None:
+                self._privileged('write', port_id,
+                                 privileged.commit_port_file,
+                                 self.port_dir, port_id, staged)
+                staged = None
+                done.file_changed = True
+        except exception.VRouterException:
+            if staged is not None:
+                self._discard(port_id, staged)
+            self._restore(done)
+            raise
+        return done
+
+    def undo(self, registration):
+        """Put back what one register call changed (see the module doc).
+
+        Best effort: what cannot be put back is logged.
+        """
+        self._restore(registration)
+
+    def _restore(self, done):
+        port_id = done.port_id
+        if done.previous is None:
+            if done.agent_changed:
+                self._quietly('delete port %s at the vRouter agent',
+                              port_id, self.client.delete_port, port_id)
+            if done.agent_changed or done.file_changed:
+                self._quietly('remove the port file of %s', port_id,
+                              self._remove, port_id)
+            return
+        if done.agent_changed:
+            # The agent had the port as the old file says: make it so
+            # again (its DELETE also removed the old file).
+            LOG.warning('Registering port %(port)s again as it was',
+                        {'port': port_id})
+            self._quietly('delete port %s at the vRouter agent', port_id,
+                          self.client.delete_port, port_id)
+            if isinstance(_parse(done.previous), dict):
+                self._quietly('add port %s again at the vRouter agent',
+                              port_id, self.client.add_port, done.previous)
+        if done.agent_changed or done.file_changed:
+            self._quietly('write the old port file of %s back', port_id,
+                          self._write, port_id, done.previous)
+
+    @staticmethod
+    def _quietly(what, port_id, function, *args):
+        try:
+            function(*args)
+        except exception.AgentNotRunning:
+            pass  # nothing to undo there; its files say the rest
+        except exception.VRouterException as exc:
+            LOG.error('Could not %(what)s: %(error)s',
+                      {'what': what % port_id, 'error': exc})
 
     def deregister(self, port_id):
         """Delete a port at the agent and remove its port file.
@@ -151,14 +258,13 @@ class Registrar(object):
         :raises: AgentRequestFailed, AgentUnavailable subclasses (after
             removing the file), PortFileError
         """
-        with self.port_lock(port_id):
-            try:
-                told = self._delete_at_agent(port_id, agent_down_ok=True)
-            except exception.AgentError:
-                self._remove(port_id)
-                raise
+        try:
+            told = self._delete_at_agent(port_id, agent_down_ok=True)
+        except exception.AgentError:
             self._remove(port_id)
-            return told
+            raise
+        self._remove(port_id)
+        return told
 
     def _delete_at_agent(self, port_id, agent_down_ok):
         try:
@@ -172,18 +278,20 @@ class Registrar(object):
             return False
         return True
 
-    def _rollback(self, port_id):
+    def _discard(self, port_id, staged):
         try:
-            self._delete_at_agent(port_id, agent_down_ok=True)
-        except exception.AgentError as exc:
-            LOG.error('Could not delete port %(port)s at the vRouter agent '
-                      'after failing to write its port file: %(error)s',
-                      {'port': port_id, 'error': exc})
+            self._privileged('remove', port_id, privileged.discard_port_file,
+                             self.port_dir, port_id, staged)
+        except exception.VRouterException as exc:
+            LOG.debug('Left temporary file %(name)s: %(error)s',
+                      {'name': staged, 'error': exc})
 
     def _write(self, port_id, body):
         if self.persist:
-            privileged.write_port_file(self.port_dir, port_id, body)
+            self._privileged('write', port_id, privileged.write_port_file,
+                             self.port_dir, port_id, body)
 
     def _remove(self, port_id):
         if self.persist:
-            privileged.remove_port_file(self.port_dir, port_id)
+            self._privileged('remove', port_id, privileged.remove_port_file,
+                             self.port_dir, port_id)

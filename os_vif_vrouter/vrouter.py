@@ -40,6 +40,7 @@ registered with the agent as for ``direct``.
 """
 
 import os
+import threading
 
 from os_vif import objects
 from os_vif import plugin
@@ -50,13 +51,33 @@ from os_vif_vrouter import agent_client
 from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import port_request
 from os_vif_vrouter import privileged
 from os_vif_vrouter import registration
 from os_vif_vrouter import representor
+from os_vif_vrouter import validate
+from os_vif_vrouter import vif_fields
 
 LOG = logging.getLogger(__name__)
+
+# What _log_once has said in this process.
+_LOGGED = set()
+_LOGGED_LOCK = threading.Lock()
+
+
+def _log_once(level, message, args):
+    """Log a message once per process: the plugin is loaded twice (one
+    instance per os-vif name) and os_vif.initialize() may run again.
+    """
+    text = message % args
+    with _LOGGED_LOCK:
+        if text in _LOGGED:
+            return
+        _LOGGED.add(text)
+    LOG.log(level, '%s', text)
+
 
 # vhostuser-mode for the agent, by os-vif's VIFVHostUser.mode (the mode of
 # QEMU's end): QEMU as server means the vRouter connects, and back.
@@ -70,10 +91,6 @@ _VHOSTUSER_MODES = {
 _REPRESENTOR_PROFILE = 'VIFPortProfileBase with a DatapathOffloadRepresentor'
 
 
-def _port_id_of(vif):
-    return vif.id if 'id' in vif else '<unknown>'
-
-
 class VRouterPlugin(plugin.PluginBase):
     """Plugs VIFs into the Tungsten Fabric / OpenSDN vRouter.
 
@@ -83,7 +100,12 @@ class VRouterPlugin(plugin.PluginBase):
 
     CONFIG_OPTS = opts.ALL_OPTS
 
-    def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER):
+    def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER,
+                 lock_path=None):
+        """:param lock_path: ``[oslo_concurrency] lock_path``: where the
+        ports' locks are shared with vrouter-port-control and
+        vrouter-port-audit
+        """
         super().__init__(config)
         self.plugin_name = plugin_name
         self.misconfigured = None
@@ -91,9 +113,11 @@ class VRouterPlugin(plugin.PluginBase):
             self.client = agent_client.AgentClient(
                 host=config.agent_host, port=config.agent_port,
                 connect_timeout=config.agent_connect_timeout,
-                read_timeout=config.agent_read_timeout)
-            self.registrar = registration.Registrar(self.client,
-                                                    config.port_dir)
+                read_timeout=config.agent_read_timeout,
+                down_memory=config.agent_down_memory,
+                listener_uid=opts.listener_uid(config))
+            self.registrar = registration.Registrar(
+                self.client, config.port_dir, lock_path=lock_path)
             self.resolver = representor.Resolver(
                 sysfs_root=config.sysfs_root,
                 map_path=config.representor_map)
@@ -105,32 +129,33 @@ class VRouterPlugin(plugin.PluginBase):
                 exc, exception.VRouterException) else str(exc))
             self.misconfigured = exception.PluginMisconfigured(
                 group=constants.CONFIG_GROUP, reason=reason)
-            LOG.error('%s', self.misconfigured.format_message())
-            return
-        self._check_port_dir(self.registrar.port_dir)
+            _log_once(logging.ERROR, '%s',
+                      self.misconfigured.format_message())
 
-    @staticmethod
-    def _check_port_dir(port_dir):
-        """Warn once, at load, if the agent's port directory is missing.
+    def _check_port_dir(self):
+        """Warn, once per process, when the agent's port directory is
+        missing at a plug.
 
-        Only what an unprivileged process can see: os_vif.initialize()
-        runs in every nova-compute (and test) process, which should not
-        start a privsep daemon for a check; writing is checked by the
-        first plug, whose error names the directory.
+        Not at load: os_vif.initialize() loads the plugin under both its
+        names in every nova-compute, also on hosts without vRouter ports.
+        Only what an unprivileged process can see; the plug creates the
+        directory (its error names it if it cannot).
         """
+        port_dir = self.registrar.port_dir
         if not os.path.isdir(port_dir):
-            LOG.warning('The vRouter agent\'s port directory %(dir)s does '
-                        'not exist: plugging fails until it does (is the '
-                        'vRouter agent installed? see [%(group)s] '
-                        'port_dir)', {'dir': port_dir,
-                                      'group': constants.CONFIG_GROUP})
+            _log_once(logging.WARNING,
+                      'The vRouter agent\'s port directory %(dir)s does not '
+                      'exist: the plug creates it (is the vRouter agent '
+                      'installed? see [%(group)s] port_dir)',
+                      {'dir': port_dir, 'group': constants.CONFIG_GROUP})
 
     @classmethod
     def load(cls, plugin_name):
         # os-vif would register CONFIG_OPTS in 'os_vif_<plugin_name>', one
         # group per name; the operator configures one agent, so both names
         # share [os_vif_vrouter].
-        return cls(opts.register_opts(cfg.CONF), plugin_name=plugin_name)
+        return cls(opts.register_opts(cfg.CONF), plugin_name=plugin_name,
+                   lock_path=locks.lock_path_of(cfg.CONF))
 
     def describe(self):
         representor_profile = objects.host_info.HostPortProfileInfo(
@@ -178,7 +203,7 @@ class VRouterPlugin(plugin.PluginBase):
                 (offload is not None and not isinstance(
                     offload, objects.vif.DatapathOffloadRepresentor))):
             raise exception.WrongPortProfile(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 profile='%s(datapath_offload=%s)' % (
                     type(profile).__name__, type(offload).__name__),
                 vif_type=type(vif).__name__,
@@ -186,9 +211,17 @@ class VRouterPlugin(plugin.PluginBase):
         return offload
 
     @staticmethod
+    def _check_port_id(vif):
+        """The port id, before anything else: every step names the port.
+
+        :raises: InvalidPortData, InvalidPortId
+        """
+        validate.port_id(vif_fields.required(vif, 'id', '<unknown>'))
+
+    @staticmethod
     def _unsupported(vif):
         return exception.UnsupportedVIF(
-            port_id=_port_id_of(vif), vif_type=type(vif).__name__,
+            port_id=vif_fields.port_id_of(vif), vif_type=type(vif).__name__,
             supported='VIFGeneric, VIFVHostUser, VIFHostDevice')
 
     def plug(self, vif, instance_info):
@@ -200,11 +233,13 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
+            self._check_port_id(vif)
+            self._check_port_dir()
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 if offload is not None:
                     raise exception.WrongPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         profile=_REPRESENTOR_PROFILE,
                         vif_type=type(vif).__name__, expected='none')
                 self._plug_kernel(vif, instance_info)
@@ -216,14 +251,14 @@ class VRouterPlugin(plugin.PluginBase):
             elif isinstance(vif, objects.vif.VIFHostDevice):
                 if offload is None:
                     raise exception.MissingPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         vif_type=type(vif).__name__)
                 self._plug_offload(vif, instance_info, offload)
             else:
                 raise self._unsupported(vif)
         except exception.VRouterException as exc:
             raise exception.VRouterPlugError(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason=exc.format_message()) from exc
 
     def unplug(self, vif, instance_info):
@@ -237,6 +272,7 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
+            self._check_port_id(vif)
             offload = self._get_offload(vif)
             if isinstance(vif, objects.vif.VIFGeneric):
                 self._unplug_kernel(vif)
@@ -248,14 +284,14 @@ class VRouterPlugin(plugin.PluginBase):
             elif isinstance(vif, objects.vif.VIFHostDevice):
                 if offload is None:
                     raise exception.MissingPortProfile(
-                        port_id=_port_id_of(vif),
+                        port_id=vif_fields.port_id_of(vif),
                         vif_type=type(vif).__name__)
                 self._unplug_offload(vif, offload)
             else:
                 raise self._unsupported(vif)
         except exception.VRouterException as exc:
             raise exception.VRouterUnplugError(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason=exc.format_message()) from exc
 
     # Kernel vRouter.
@@ -269,19 +305,21 @@ class VRouterPlugin(plugin.PluginBase):
         """
         request = port_request.from_vif(vif, instance_info,
                                         self._vif_name(vif))
-        self.registrar.register(request, agent_down_ok=True)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.register(request, agent_down_ok=True)
 
     def _unplug_kernel(self, vif):
-        self.registrar.deregister(vif.id)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.deregister(vif.id)
 
     # DPDK vRouter.
 
     @staticmethod
     def _vif_name(vif):
-        name = vif.vif_name if 'vif_name' in vif else None
+        name = vif_fields.optional(vif, 'vif_name')
         if not name:
             raise exception.InvalidPortData(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason='the %s has no vif_name' % type(vif).__name__)
         return name
 
@@ -293,48 +331,49 @@ class VRouterPlugin(plugin.PluginBase):
         vRouter is the socket's server, wait for it to create the socket,
         which QEMU will connect to.
         """
-        mode = _VHOSTUSER_MODES[vif.mode]
+        mode = _VHOSTUSER_MODES[vif_fields.required(vif, 'mode', vif.id)]
+        path = None
+        if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
+            path = vif_fields.required(vif, 'path', vif.id)
         request = port_request.from_vif(vif, instance_info,
                                         self._vif_name(vif),
                                         vhostuser_mode=mode)
         self.client.wait_until_listening(self.config.vhostuser_agent_wait)
         with self.registrar.port_lock(vif.id):
-            self.registrar.register(request, agent_down_ok=False)
-            if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
-                self._wait_for_socket(vif)
+            done = self.registrar.register(request, agent_down_ok=False)
+            if path is not None:
+                self._wait_for_socket(vif.id, path, done)
 
-    def _wait_for_socket(self, vif):
+    def _wait_for_socket(self, port_id, path, done):
+        """Wait for the vRouter's socket; on timeout undo what the plug
+        did (a port the agent had before keeps its registration).
+        """
         timeout = self.config.vhostuser_socket_wait
         try:
-            backoff.wait_for(lambda: os.path.exists(vif.path), timeout)
+            backoff.wait_for(lambda: os.path.exists(path), timeout)
         except backoff.GaveUp:
-            self._undo_registration(vif.id)
+            self.registrar.undo(done)
             raise exception.VhostUserSocketTimeout(
-                port_id=vif.id, path=vif.path, timeout=timeout)
-
-    def _undo_registration(self, port_id):
-        try:
-            self.registrar.deregister(port_id)
-        except exception.VRouterException as exc:
-            LOG.error('Could not undo the registration of port %(port)s: '
-                      '%(error)s', {'port': port_id, 'error': exc})
+                port_id=port_id, path=path, timeout=timeout)
 
     def _unplug_vhostuser(self, vif):
-        self.registrar.deregister(vif.id)
+        with self.registrar.port_lock(vif.id):
+            self.registrar.deregister(vif.id)
 
     # Offload (direct, virtio-forwarder).
 
     def _representor(self, vif, offload):
-        vf_address = offload.representor_address
+        vf_address = vif_fields.optional(offload, 'representor_address')
         if not vf_address and isinstance(vif, objects.vif.VIFHostDevice):
-            vf_address = vif.dev_address
+            vf_address = vif_fields.optional(vif, 'dev_address')
         if not vf_address:
             raise exception.InvalidPortData(
-                port_id=_port_id_of(vif),
+                port_id=vif_fields.port_id_of(vif),
                 reason='the representor profile names no VF '
                        '(representor_address)')
         name, source = self.resolver.resolve(
-            vif.id, vf_address, offload.representor_name)
+            vif.id, vf_address,
+            vif_fields.optional(offload, 'representor_name'))
         if source == representor.SOURCE_PROFILE:
             LOG.warning('No switchdev attribute nor vendor map names the '
                         'representor of VF %(vf)s; using %(name)s from '

@@ -39,6 +39,7 @@ from oslo_config import cfg
 import nova.privsep
 from nova.virt.libvirt import vif_vrouter
 
+from os_vif_vrouter import locks as plugin_locks
 from os_vif_vrouter import opts as plugin_opts
 from os_vif_vrouter import privsep as plugin_privsep
 from os_vif_vrouter.tests import agent_stand_in
@@ -75,6 +76,9 @@ class ComputeHost(fixtures.Fixture):
         # The agent's /var/lib/contrail/ports: root's, 0755.
         self.port_dir = tempfile.mkdtemp(prefix='vrouter-functional-ports-')
         self.addCleanup(shutil.rmtree, self.port_dir)
+        # nova-compute's [oslo_concurrency] lock_path: the ports' locks.
+        self.lock_path = tempfile.mkdtemp(prefix='vrouter-functional-locks-')
+        self.addCleanup(shutil.rmtree, self.lock_path)
         self.agent = agent_stand_in.AgentStandIn(self.port_dir)
         self.addCleanup(self.agent.close)
         if self.start_agent:
@@ -104,6 +108,9 @@ class ComputeHost(fixtures.Fixture):
                 CONF.clear_override(name, group=PLUGIN_GROUP)
             else:
                 CONF.set_override(name, value, group=PLUGIN_GROUP)
+        plugin_locks.lock_path_of(CONF)
+        CONF.set_override('lock_path', self.lock_path,
+                          group='oslo_concurrency')
         CONF.set_override('helper_command', PRIVSEP_HELPER,
                           group=plugin_privsep.vif_plug.cfg_section)
         # Nova's own (the driver removes a leftover tap with it).
@@ -132,6 +139,13 @@ class ComputeHost(fixtures.Fixture):
                 return json.load(f)
         except FileNotFoundError:
             return None
+
+    def config_file(self):
+        """This node's nova-compute configuration, for the CLIs."""
+        path = os.path.join(self.lock_path, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write('[oslo_concurrency]\nlock_path = %s\n' % self.lock_path)
+        return path
 
     def port_dir_names(self):
         return sorted(os.listdir(self.port_dir))

@@ -37,8 +37,8 @@ class AuditTest(base.FunctionalTestCase):
             code = port_audit.main([
                 '--libvirt_uri', 'qemu:///system',
                 '--port_json_path', node.port_dir,
-                '--agent_port', str(node.agent.port), '--json'] +
-                list(options))
+                '--agent_port', str(node.agent.port), '--json',
+                '--config-file', node.config_file()] + list(options))
         report = json.loads(out.getvalue())
 
         def ours(findings):
@@ -81,7 +81,9 @@ class AuditTest(base.FunctionalTestCase):
         ]), findings)
         self.assertEqual([], repaired)
 
-        code, findings, repaired = self._audit(node, '--repair')
+        # Just plugged: only with no grace period.
+        code, findings, repaired = self._audit(node, '--repair',
+                                               '--grace_period', '0')
         self.assertEqual(port_audit.EXIT_DRIFT, code)
         self.assertEqual(sorted([(audit.STALE_FILE, stale.id),
                                  (audit.MISSING_REGISTRATION, port.id)]),

@@ -17,10 +17,12 @@
 Compares the vRouter interfaces of the host's libvirt domains, the port
 files in the agent's directory, and the agent's registrations, and reports
 every disagreement (see os_vif_vrouter.audit for the kinds).  With
---repair it fixes what is safe to fix: it adds again, from its file, a
-port the agent lost, and deletes (at the agent, and its file) a port no
-domain of this host has.  Everything else needs Nova to plug the port
-again and is reported.  Run it as root (it reads the agent's directory,
+--repair it fixes what it can prove is Nova's and stale
+(os_vif_vrouter.repair): it adds again, from its file, a VM port the
+agent lost, deletes (at the agent, and its file) a VM port no domain of
+this host has, and removes temporary files killed writers left; only
+files older than the grace period, checked again under the port's lock.
+Everything else is reported.  Run it as root (it reads the agent's directory,
 and --repair removes files there).
 """
 
@@ -35,9 +37,12 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import audit  # noqa: E402
+from os_vif_vrouter.cmd import config  # noqa: E402
 from os_vif_vrouter import constants as c  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
+from os_vif_vrouter import repair  # noqa: E402
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -55,7 +60,16 @@ EPILOG = """findings:
   missing-file          a domain's tap or vRouter vhost-user socket with no
                         port file: restart nova-compute or hard-reboot the
                         instance, which plug it again
+  temp-leftover         a temporary file no writer renamed (repaired:
+                        removed)
   agent-unreachable     registrations could not be checked
+  agent-exposed         the agent's port listens on more than loopback:
+                        filter it with a firewall rule
+
+--repair repairs a VM port (type 0) only, whose file is older than the
+grace period, and only if, under the port's lock, its file is still what
+the audit read and its domain still absent (stale-file) or present
+(missing-registration); everything else is reported with the reason.
 
 exit codes:
   0  no drift (or all of it repaired)
@@ -77,35 +91,78 @@ def build_parser():
     add = parser.add_argument
     add('--libvirt_uri', default='qemu:///system',
         help='libvirt connection URI (default %(default)s)')
-    add('--port_json_path', default=c.DEFAULT_PORT_DIR,
-        help='directory of the port files (default %(default)s)')
-    add('--agent_host', default=c.DEFAULT_AGENT_HOST,
-        help='address of the agent\'s REST port API (default %(default)s)')
-    add('--agent_port', type=int, default=c.DEFAULT_AGENT_PORT,
-        help='TCP port of the agent\'s REST port API (default %(default)s)')
+    add('--port_json_path',
+        help='directory of the port files (%s, %s)'
+             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+    add('--agent_host',
+        help='address of the agent\'s REST port API (%s, %s)'
+             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+    add('--agent_port', type=int,
+        help='TCP port of the agent\'s REST port API (%s, %d)'
+             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
     add('--repair', action='store_true',
-        help='fix stale files and missing registrations')
+        help='fix the stale files, missing registrations and temporary '
+             'leftovers it can prove are Nova\'s and stale')
+    add('--grace_period', type=float, metavar='SECONDS',
+        help='--repair touches only files older than this (%s, %d)'
+             % (config.describe_default('repair_grace_period'),
+                c.DEFAULT_REPAIR_GRACE_PERIOD))
     add('--json', action='store_true',
         help='print one JSON object instead of text')
+    config.add_arguments(parser)
     return parser
 
 
-def run(args, interfaces):
-    """Audit (and repair) with the given domain interfaces; exit code."""
+def _configure(args):
+    """Fill in what the command line left out from the configuration.
+
+    :raises: config.ConfigError
+    """
+    group, args.lock_path = config.load(args)
+    args.connect_timeout = group.agent_connect_timeout
+    args.read_timeout = group.agent_read_timeout
+    args.listener_uid = opts.listener_uid(group)
+    if args.grace_period is None:
+        args.grace_period = group.repair_grace_period
+    for name, option in (('agent_host', 'agent_host'),
+                         ('agent_port', 'agent_port'),
+                         ('port_json_path', 'port_dir')):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(group, option))
+
+
+def run(args, interfaces, list_interfaces=None):
+    """Audit (and repair) with the given domain interfaces; exit code.
+
+    :param list_interfaces: () -> the domain interfaces now, for the
+        repair's second look (default: the same interfaces)
+    """
+    try:
+        _configure(args)
+    except config.ConfigError as exc:
+        print('vrouter-port-audit: %s' % exc, file=sys.stderr)
+        return EXIT_USAGE
     try:
         port_files = audit.read_port_files(args.port_json_path)
+        leftovers = audit.read_leftovers(args.port_json_path)
     except (OSError, exception.VRouterException) as exc:
         print('vrouter-port-audit: cannot read %s: %s' % (
             args.port_json_path, exc), file=sys.stderr)
         return EXIT_SOURCE
-    client = agent_client.AgentClient(host=args.agent_host,
-                                      port=args.agent_port)
+    client = agent_client.AgentClient(
+        host=args.agent_host, port=args.agent_port,
+        connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
+        listener_uid=args.listener_uid)
     try:
-        findings = audit.audit(port_files, interfaces, client)
+        findings = audit.audit(port_files, interfaces, client,
+                               leftovers=leftovers)
+        findings += audit.agent_exposure(args.agent_port)
         repaired = []
         if args.repair:
-            repaired, findings = audit.repair(
-                findings, port_files, client, args.port_json_path)
+            repaired, findings = repair.repair(
+                findings, port_files, client, args.port_json_path,
+                args.lock_path, args.grace_period,
+                list_interfaces or (lambda: interfaces), leftovers)
     finally:
         client.close()
     _report(args, port_files, interfaces, findings, repaired)
@@ -144,7 +201,8 @@ def main(argv=None):
         print('vrouter-port-audit: %s' % exc.format_message(),
               file=sys.stderr)
         return EXIT_SOURCE
-    return run(args, interfaces)
+    return run(args, interfaces,
+               lambda: audit.libvirt_interfaces(args.libvirt_uri))
 
 
 if __name__ == '__main__':

@@ -32,11 +32,16 @@ Differences from the classic script, all on purpose:
   refuses);
 - option values are taken as given: quotes, spaces and "--" inside a
   value (``--vm_name='a "b" -- c'``) are kept, never re-split or stripped;
+- a failed add undoes only what it did, as the plugin does: a new port
+  is deleted again, a port the agent had before is registered again as
+  its old file says (the classic script kept a port whose vhost-user
+  socket never came, exit 6);
 - --no_persist takes a boolean (true/false/yes/no/1/0, or no value for
   true), where the classic script took any non-empty string as true.
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -48,8 +53,10 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import backoff  # noqa: E402
+from os_vif_vrouter.cmd import config  # noqa: E402
 from os_vif_vrouter import constants as c  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
+from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import port_request  # noqa: E402
 from os_vif_vrouter import privileged  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
@@ -92,7 +99,9 @@ exit codes:
      connection failure; with Vrouter, a connection that broke or timed
      out (the outcome at the agent is unknown)
   6  --vif_type=VhostUser --vhostuser_mode=0: the vRouter did not create
-     the vhost-user socket within --socket_wait seconds
+     the vhost-user socket within --socket_wait seconds; what the add did
+     is undone, as the plugin does (a port the agent had before keeps
+     its registration and port file)
 """
 
 
@@ -168,24 +177,28 @@ def build_parser():
              'connects; 1: QEMU is the server and the vRouter connects')
     add('--no_persist', type=_boolean, nargs='?', const=True, default=False,
         metavar='BOOL', help='do not read, write or remove the port file')
-    add('--agent_host', default=c.DEFAULT_AGENT_HOST,
-        help='address of the agent\'s REST port API (default %(default)s)')
-    add('--agent_port', default=str(c.DEFAULT_AGENT_PORT),
-        help='TCP port of the agent\'s REST port API (default %(default)s)')
-    add('--port_json_path', default=c.DEFAULT_PORT_DIR + '/',
-        help='directory of the port files (default %(default)s)')
-    add('--agent_timeout', type=_seconds, default=10.0, metavar='SECONDS',
+    add('--agent_host',
+        help='address of the agent\'s REST port API (%s, %s)'
+             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+    add('--agent_port',
+        help='TCP port of the agent\'s REST port API (%s, %d)'
+             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
+    add('--port_json_path',
+        help='directory of the port files (%s, %s)'
+             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+    add('--agent_timeout', type=_seconds, metavar='SECONDS',
         help='seconds to wait for each answer of the agent, 0 for no '
-             'limit (default %(default)s)')
-    add('--agent_wait', type=_seconds, default=c.CLASSIC_AGENT_WAIT,
-        metavar='SECONDS',
+             'limit (%s)' % config.describe_default('agent_read_timeout'))
+    add('--agent_wait', type=_seconds, metavar='SECONDS',
         help='VhostUser: seconds to wait for the agent\'s port to open '
-             '(default %(default)s)')
-    add('--socket_wait', type=_seconds, default=c.CLASSIC_SOCKET_WAIT,
-        metavar='SECONDS',
+             '(%s, %d)' % (config.describe_default('vhostuser_agent_wait'),
+                           c.CLASSIC_AGENT_WAIT))
+    add('--socket_wait', type=_seconds, metavar='SECONDS',
         help='VhostUser: seconds to wait for the DPDK netlink socket, and '
-             'for the vhost-user socket with --vhostuser_mode=0 (default '
-             '%(default)s)')
+             'for the vhost-user socket with --vhostuser_mode=0 (%s, %d)'
+             % (config.describe_default('vhostuser_socket_wait'),
+                c.CLASSIC_SOCKET_WAIT))
+    config.add_arguments(parser)
     add('--dpdk_netlink_socket', default=c.DEFAULT_DPDK_NETLINK_SOCKET,
         help='VhostUser: the DPDK vRouter\'s netlink socket (default '
              '%(default)s)')
@@ -210,16 +223,50 @@ def _check_choice(name, value, choices):
                     'Invalid argument for %s %s' % (name, value))
 
 
+def _configure(args):
+    """Fill in what the command line left out from the configuration."""
+    try:
+        group, args.lock_path = config.load(args)
+    except config.ConfigError as exc:
+        raise _Exit(EXIT_USAGE, str(exc))
+    args.connect_timeout = group.agent_connect_timeout
+    args.listener_uid = opts.listener_uid(group)
+    for name, option in (('agent_host', 'agent_host'),
+                         ('agent_port', 'agent_port'),
+                         ('port_json_path', 'port_dir'),
+                         ('agent_timeout', 'agent_read_timeout'),
+                         ('agent_wait', 'vhostuser_agent_wait'),
+                         ('socket_wait', 'vhostuser_socket_wait')):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(group, option))
+
+
 def _registrar(args):
     client = agent_client.AgentClient(
         host=args.agent_host,
         port=_int('agent_port', args.agent_port, range(1, 65536)),
-        read_timeout=args.agent_timeout or None)
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.agent_timeout or None,
+        listener_uid=args.listener_uid)
     try:
         return registration.Registrar(client, args.port_json_path,
-                                      persist=not args.no_persist)
+                                      persist=not args.no_persist,
+                                      lock_path=args.lock_path)
     except exception.InvalidPortDirectory as exc:
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+
+
+@contextlib.contextmanager
+def _locked(registrar, port_id):
+    """Hold the port's lock, shared with nova-compute and
+    vrouter-port-audit, for one operation.
+    """
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(registrar.port_lock(port_id))
+        except exception.VRouterException as exc:
+            raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+        yield
 
 
 def _request(args):
@@ -277,6 +324,12 @@ def _add(args):
             raise _Exit(EXIT_AGENT_PORT_NOT_OPEN, exc.format_message())
         _wait_for_path(args.dpdk_netlink_socket, args.socket_wait,
                        EXIT_NO_DPDK_NETLINK, 'The DPDK netlink socket')
+    with _locked(registrar, args.uuid):
+        _register(args, registrar, request, vhostuser)
+    return EXIT_OK
+
+
+def _register(args, registrar, request, vhostuser):
     try:
         registered = registrar.register(request, agent_down_ok=not vhostuser)
     except exception.AgentRequestFailed as exc:
@@ -291,15 +344,21 @@ def _add(args):
                         args.uuid)
     if (vhostuser and
             request[c.KEY_VHOSTUSER_MODE] == c.VHOSTUSER_MODE_VROUTER_SERVER):
-        _wait_for_path(args.vhostuser_socket, args.socket_wait,
-                       EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
-    return EXIT_OK
+        try:
+            _wait_for_path(args.vhostuser_socket, args.socket_wait,
+                           EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
+        except _Exit:
+            # As the plugin: undo what this add did (a port the agent had
+            # before keeps its registration and file).
+            registrar.undo(registered)
+            raise
 
 
 def _delete(args):
     registrar = _registrar(args)
     try:
-        registrar.deregister(args.uuid)
+        with _locked(registrar, args.uuid):
+            registrar.deregister(args.uuid)
     except exception.VRouterException as exc:
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
     return EXIT_OK
@@ -309,7 +368,7 @@ def _set_link_state(args, enable):
     """enable/disable: the agent's link state of an ESXi port."""
     registrar = _registrar(args)
     try:
-        with registrar.port_lock(args.uuid):
+        with _locked(registrar, args.uuid):
             if registrar.persist:
                 _persist_link_state(registrar, args.uuid, enable)
             if enable:
@@ -339,6 +398,7 @@ def _persist_link_state(registrar, port_id, enable):
 def run(args):
     """Run a parsed command line; return the exit code."""
     _check_choice('oper', args.oper, OPERS)
+    _configure(args)
     if args.oper == 'add':
         return _add(args)
     if args.oper == 'delete':

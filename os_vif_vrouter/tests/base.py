@@ -34,6 +34,7 @@ from oslotest import base
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import privsep
 from os_vif_vrouter.tests import agent_stand_in
@@ -89,10 +90,31 @@ class TestCase(base.BaseTestCase):
         self.useFixture(PrivsepInProcess())
         self.conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
         opts.register_opts(self.conf)
+        # The ports' locks, as nova-compute's [oslo_concurrency] lock_path.
+        self.lock_path = self.useFixture(fixtures.TempDir()).join('locks')
+        locks.lock_path_of(self.conf)
+        self.conf.set_override('lock_path', self.lock_path,
+                               group='oslo_concurrency')
+        # The stand-in agents run as whoever runs the tests.
+        self.flags(agent_listener_uid=os.geteuid())
 
     def flags(self, **kwargs):
         for name, value in kwargs.items():
             self.conf.set_override(name, value, group=constants.CONFIG_GROUP)
+
+    def config_file(self, lock_path=None, **options):
+        """A nova-compute configuration file for the CLIs: the test's
+        lock path and the given [os_vif_vrouter] options.
+        """
+        options.setdefault('agent_listener_uid', os.geteuid())
+        lines = ['[oslo_concurrency]',
+                 'lock_path = %s' % (lock_path or self.lock_path),
+                 '[%s]' % constants.CONFIG_GROUP]
+        lines += ['%s = %s' % item for item in sorted(options.items())]
+        path = self.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        return path
 
 
 def new_uuid():

@@ -21,6 +21,8 @@ against real libvirt domains.
 import io
 import json
 import os
+import socket
+import time
 from unittest import mock
 
 from os_vif_vrouter import audit
@@ -28,6 +30,7 @@ from os_vif_vrouter.cmd import port_audit
 from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
 from os_vif_vrouter import registration
+from os_vif_vrouter import repair
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 
@@ -60,7 +63,7 @@ def ethernet(vif):
     return ETHERNET % {'mac': vif.address, 'dev': vif.vif_name}
 
 
-class TestAudit(base.TestCase):
+class AuditTestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -84,6 +87,9 @@ class TestAudit(base.TestCase):
 
     def kinds(self, findings):
         return [(f.kind, f.port_id) for f in findings]
+
+
+class TestAudit(AuditTestCase):
 
     def test_no_drift(self):
         vif = self.plug(vifs.kernel())
@@ -185,8 +191,9 @@ class TestAudit(base.TestCase):
         port_files = audit.read_port_files(self.port_dir)
         findings = audit.audit(port_files, interfaces, self.client,
                                self.devices.__contains__)
-        repaired, left = audit.repair(findings, port_files, self.client,
-                                      self.port_dir)
+        repaired, left = repair.repair(findings, port_files, self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: interfaces)
         self.assertEqual([(audit.STALE_FILE, stale.id),
                           (audit.MISSING_REGISTRATION, lost.id)],
                          self.kinds(repaired))
@@ -206,12 +213,127 @@ class TestAudit(base.TestCase):
         port_files = audit.read_port_files(self.port_dir)
         findings = audit.audit(port_files, domain([]), self.client)
         self.agent.stop()
-        repaired, left = audit.repair(findings, port_files, self.client,
-                                      self.port_dir)
+        repaired, left = repair.repair(findings, port_files, self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: [])
         self.assertEqual([], repaired)
         self.assertEqual([(audit.STALE_FILE, stale.id)], self.kinds(left))
         self.assertIn('repair failed', left[0].detail)
         self.assertEqual([stale.id], os.listdir(self.port_dir))
+
+
+class TestRepairOnlyWhatIsProven(AuditTestCase):
+    """--repair touches only ports it can prove are Nova's and stale."""
+
+    def write(self, port_id, port_type=0, age=0):
+        """A port file as the agent's other clients (or Nova) write it."""
+        request = port_request.build(
+            port_id, vifs.INSTANCE, vifs.NETWORK, 'x', vifs.mac_of(port_id),
+            'ns' + port_id[:8], port_type=port_type)
+        path = os.path.join(self.port_dir, port_id)
+        port_file.write(self.port_dir, port_id,
+                        port_request.to_json(request).encode())
+        self.age(path, age)
+        return port_id
+
+    @staticmethod
+    def age(path, seconds):
+        then = time.time() - seconds
+        os.utime(path, (then, then))
+
+    def repair(self, interfaces=(), grace=3600, later=None):
+        interfaces = list(interfaces)
+        port_files = audit.read_port_files(self.port_dir)
+        leftovers = audit.read_leftovers(self.port_dir)
+        findings = audit.audit(port_files, interfaces, self.client,
+                               self.devices.__contains__, leftovers)
+        return repair.repair(findings, port_files, self.client,
+                             self.port_dir, self.lock_path, grace,
+                             later or (lambda: interfaces), leftovers)
+
+    def test_ports_of_other_clients_are_left(self):
+        namespace = self.write(vifs.new_port_id(), port_type=1, age=7200)
+        esxi = self.write(vifs.new_port_id(), port_type=2, age=7200)
+        repaired, left = self.repair()
+        self.assertEqual([], repaired)
+        self.assertEqual(sorted([namespace, esxi]),
+                         sorted(f.port_id for f in left))
+        for finding in left:
+            self.assertIn('not a VM port', finding.detail)
+        self.assertEqual(sorted([namespace, esxi]),
+                         sorted(os.listdir(self.port_dir)))
+
+    def test_a_port_plugged_a_moment_ago_is_left(self):
+        # Nova plugs before it defines the domain.
+        vif = self.plug(vifs.kernel())
+        repaired, left = self.repair()
+        self.assertEqual([], repaired)
+        self.assertIn('within the grace period', left[0].detail)
+        self.assertIn(vif.id, self.agent.ports())
+        self.age(os.path.join(self.port_dir, vif.id), 3601)
+        repaired, left = self.repair()
+        self.assertEqual([(audit.STALE_FILE, vif.id)], self.kinds(repaired))
+
+    def test_a_domain_defined_meanwhile_keeps_its_port(self):
+        vif = self.plug(vifs.kernel())
+        self.age(os.path.join(self.port_dir, vif.id), 7200)
+        # The domain appears between the audit and the repair.
+        repaired, left = self.repair(
+            later=lambda: domain([ethernet(vif)]))
+        self.assertEqual([], repaired)
+        self.assertIn('its domain is defined now', left[0].detail)
+        self.assertIn(vif.id, self.agent.ports())
+
+    def test_never_readded_from_text_that_changed_or_vanished(self):
+        self.agent.stop()
+        vif = self.plug(vifs.kernel())
+        self.agent.start()
+        self.devices.add(vif.vif_name)
+        path = os.path.join(self.port_dir, vif.id)
+        self.age(path, 7200)
+        interfaces = domain([ethernet(vif)])
+        port_files = audit.read_port_files(self.port_dir)
+        findings = audit.audit(port_files, interfaces, self.client,
+                               self.devices.__contains__)
+        self.assertEqual([(audit.MISSING_REGISTRATION, vif.id)],
+                         self.kinds(findings))
+        # Nova unplugs the port between the audit and the repair.
+        self.registrar.deregister(vif.id)
+        repaired, left = repair.repair(findings, port_files, self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: interfaces)
+        self.assertEqual([], repaired)
+        self.assertIn('changed or was removed', left[0].detail)
+        self.assertEqual({}, self.agent.ports())
+
+    def test_changed_file_is_left(self):
+        vif = self.plug(vifs.kernel())
+        path = os.path.join(self.port_dir, vif.id)
+        self.age(path, 7200)
+        port_files = audit.read_port_files(self.port_dir)
+        findings = audit.audit(port_files, [], self.client)
+        # Re-plugged with a new tap meanwhile.
+        vif.vif_name = 'tapnew'
+        self.plug(vif)
+        repaired, left = repair.repair(findings, port_files, self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: [])
+        self.assertEqual([], repaired)
+        self.assertIn('changed or was removed', left[0].detail)
+        self.assertEqual('tapnew', self.agent.ports()[vif.id]['system-name'])
+
+    def test_leftovers_older_than_the_grace_period_are_removed(self):
+        old = '.%s.0a1b2c3d4e5f.tmp' % vifs.new_port_id()
+        new = '.%s.0a1b2c3d4e5f.tmp' % vifs.new_port_id()
+        for name, age in ((old, 7200), (new, 5)):
+            with open(os.path.join(self.port_dir, name), 'w') as f:
+                f.write('{"id": "')
+            self.age(os.path.join(self.port_dir, name), age)
+        repaired, left = self.repair()
+        self.assertEqual([audit.TEMP_LEFTOVER], [f.kind for f in repaired])
+        self.assertEqual([audit.TEMP_LEFTOVER], [f.kind for f in left])
+        self.assertEqual([new], os.listdir(self.port_dir))
+        self.assertIn(new, left[0].detail)
 
 
 class TestPortAuditCommand(base.TestCase):
@@ -225,7 +347,8 @@ class TestPortAuditCommand(base.TestCase):
     def run_audit(self, interfaces, *options):
         args = port_audit.build_parser().parse_args([
             '--port_json_path', self.stand_in.port_dir,
-            '--agent_port', str(self.stand_in.agent.port)] + list(options))
+            '--agent_port', str(self.stand_in.agent.port),
+            '--config-file', self.config_file()] + list(options))
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
             code = port_audit.run(args, interfaces)
@@ -241,7 +364,8 @@ class TestPortAuditCommand(base.TestCase):
         self.assertEqual(1, report['port_files'])
         self.assertEqual([{'kind': audit.STALE_FILE, 'port_id': vif.id,
                            'detail': mock.ANY}], report['findings'])
-        code, out = self.run_audit(domain([]), '--json', '--repair')
+        code, out = self.run_audit(domain([]), '--json', '--repair',
+                                   '--grace_period', '0')
         self.assertEqual(port_audit.EXIT_OK, code)
         self.assertEqual([], json.loads(out)['findings'])
         self.assertEqual(1, len(json.loads(out)['repaired']))
@@ -249,9 +373,29 @@ class TestPortAuditCommand(base.TestCase):
         self.assertEqual((port_audit.EXIT_OK, '0 port files, 0 domain '
                           'interfaces\nno drift\n'), (code, out))
 
+    def test_agent_port_exposed(self):
+        exposed = socket.socket()
+        self.addCleanup(exposed.close)
+        exposed.bind(('0.0.0.0', 0))
+        exposed.listen(1)
+        args = port_audit.build_parser().parse_args([
+            '--port_json_path', self.stand_in.port_dir,
+            '--agent_port', str(exposed.getsockname()[1]),
+            '--config-file', self.config_file(), '--json'])
+        out = io.StringIO()
+        with mock.patch('sys.stdout', out):
+            self.assertEqual(port_audit.EXIT_DRIFT, port_audit.run(args, []))
+        [finding] = json.loads(out.getvalue())['findings']
+        self.assertEqual(audit.AGENT_EXPOSED, finding['kind'])
+        self.assertIn('listens on 0.0.0.0', finding['detail'])
+        # The stand-in listens on loopback only: nothing to say.
+        code, out = self.run_audit(domain([]))
+        self.assertEqual(port_audit.EXIT_OK, code)
+
     def test_unreadable_port_directory(self):
         args = port_audit.build_parser().parse_args(
-            ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x')])
+            ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x'),
+             '--config-file', self.config_file()])
         with mock.patch('sys.stderr', io.StringIO()) as err:
             self.assertEqual(port_audit.EXIT_SOURCE, port_audit.run(args, []))
         self.assertIn('cannot read', err.getvalue())
@@ -260,7 +404,8 @@ class TestPortAuditCommand(base.TestCase):
         with mock.patch('sys.stderr', io.StringIO()) as err:
             code = port_audit.main(['--libvirt_uri', 'test:///nonexistent',
                                     '--port_json_path',
-                                    self.stand_in.port_dir])
+                                    self.stand_in.port_dir,
+                                    '--config-file', self.config_file()])
         self.assertEqual(port_audit.EXIT_SOURCE, code)
         self.assertIn('Cannot read the domains of test:///nonexistent',
                       err.getvalue())

@@ -22,9 +22,14 @@ registration; the others have neither.
 
 import json
 import os
+import subprocess
+import sys
 import threading
+import time
 
-from os_vif_vrouter import registration
+from os_vif_vrouter import backoff
+from os_vif_vrouter import port_request
+from os_vif_vrouter.tests import actors
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -118,5 +123,102 @@ class TestConcurrentPlugs(base.TestCase):
                 self.assertIn(registered[port_id]['system-name'], tap)
             else:
                 self.assertEqual(tap, registered[port_id]['system-name'])
-        # No lock is left behind.
-        self.assertEqual(0, len(registration._PORT_LOCKS))
+
+
+class TestAcrossProcesses(base.TestCase):
+    """The plugin, vrouter-port-control and vrouter-port-audit --repair,
+    each in its own process, on the same ports, against a slow agent.
+
+    Each operation holds the port's lock from its first read to its last
+    write, so whatever the interleaving, the agent and the port files
+    agree at the end: the same ports, each file what the agent has.
+    """
+
+    PORTS = 4
+    ROUNDS = 6
+
+    def setUp(self):
+        super().setUp()
+        self.stand_in = self.useFixture(base.StandIn())
+        self.agent = self.stand_in.agent
+        self.config = self.config_file(
+            agent_port=self.agent.port, port_dir=self.stand_in.port_dir,
+            agent_read_timeout=30)
+
+    def start(self, actor, ports, rounds=1, seed=0, only=None):
+        argv = [sys.executable, '-m', 'os_vif_vrouter.tests.actors', actor,
+                '--config-file', self.config, '--ports', ','.join(ports),
+                '--rounds', str(rounds), '--seed', str(seed)]
+        if only:
+            argv += ['--only', only]
+        child = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+        self.addCleanup(child.kill)
+        return child
+
+    def finish(self, child):
+        out, err = child.communicate(timeout=120)
+        self.assertEqual(0, child.returncode, err)
+        report = json.loads(out.decode().splitlines()[-1])
+        self.assertEqual([], report['untyped'])
+        return report
+
+    def assertAgreeing(self):
+        """The agent and the port files: the same ports, the same data."""
+        registered = self.agent.ports()
+        port_dir = self.stand_in.port_dir
+        files = sorted(n for n in os.listdir(port_dir)
+                       if not n.startswith('.'))
+        self.assertEqual(files, sorted(registered))
+        for port_id in files:
+            with open(os.path.join(port_dir, port_id)) as f:
+                self.assertTrue(port_request.same_port(
+                    json.load(f), registered[port_id]), port_id)
+        self.assertEqual([], [n for n in os.listdir(port_dir)
+                              if n.startswith('.')])
+
+    def answer_posts_late(self, seconds):
+        """The agent applies a port add at once, answers it late (busy)."""
+        route = self.agent._route
+
+        def late(method, path, body):
+            answer = route(method, path, body)
+            if method == 'POST':
+                time.sleep(seconds)
+            return answer
+
+        self.agent._route = late
+
+    def test_cli_delete_waits_for_a_plug_in_flight(self):
+        port_id = vifs.new_port_id()
+        self.answer_posts_late(3.0)
+        plug = self.start('plug', [port_id], only=actors.ADD)
+        # The agent has the port; the plug waits for its answer and has
+        # not written the port file yet.
+        self.assertTrue(backoff_until(lambda: port_id in self.agent.ports()))
+        delete = self.start('cli', [port_id], only=actors.DELETE)
+        self.assertEqual(0, self.finish(delete)['failed'])
+        # The plug, then the delete, each whole: neither failed.
+        self.assertEqual(0, self.finish(plug)['failed'])
+        self.assertAgreeing()
+        self.assertEqual({}, self.agent.ports())
+
+    def test_plug_against_cli_against_audit(self):
+        # Slow enough that the processes' operations overlap at the agent.
+        self.agent.set_delay(0.01)
+        ports = [vifs.new_port_id() for _ in range(self.PORTS)]
+        children = [self.start(actor, ports, self.ROUNDS, seed)
+                    for seed, actor in enumerate(('plug', 'cli', 'audit',
+                                                  'plug'))]
+        for child in children:
+            self.finish(child)
+        self.assertAgreeing()
+
+
+def backoff_until(predicate, timeout=30.0):
+    try:
+        backoff.wait_for(predicate, timeout)
+    except backoff.GaveUp:
+        return False
+    return True

@@ -30,6 +30,7 @@ from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
 from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
+from os_vif_vrouter.tests import classic_files
 from os_vif_vrouter.tests import fake_sysfs
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -195,10 +196,11 @@ class TestKernel(PluginTestCase):
         self.assertEqual(before, self.port_file(vif.id))
         self.assertEqual(before, self.agent.ports()[vif.id])
 
-    def test_agent_refuses_changed_replug_leaves_nothing(self):
+    def test_agent_refuses_changed_replug_keeps_the_old_file(self):
         self.agent.start()
         vif = vifs.kernel()
         self.plugin.plug(vif, self.info)
+        before = self.port_file(vif.id)
         vif.vif_name = 'tapnew'
 
         def refuse_adds(method, path, body, route=self.agent._route):
@@ -212,7 +214,9 @@ class TestKernel(PluginTestCase):
         exc = self.assertRaises(exception.VRouterPlugError,
                                 self.plugin.plug, vif, self.info)
         self.assertEqual('Invalid VN uuid', exc.error.agent_message)
-        self.assertGone(vif.id)
+        # Even the old port could not be added again; its file stays, so
+        # the agent has it back at its next start.
+        self.assertEqual(before, self.port_file(vif.id))
 
     def test_slow_agent_times_out(self):
         self.flags(agent_read_timeout=0.05)
@@ -254,6 +258,24 @@ class TestKernel(PluginTestCase):
         self.plugin.plug(vif, self.info)
         self.assertEqual(2, self.agent.version(vif.id))
         self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
+
+    def test_replug_after_upgrade_from_classic_tooling(self):
+        # The host before the upgrade: the upstream plugin (through the
+        # classic script) wrote the file; the agent replayed it.
+        for ips in (('10.0.0.5',), ('10.0.0.5', '2001:db8::5')):
+            vif = vifs.kernel(ips=ips)
+            vif.address = vif.address.upper()
+            with open(os.path.join(self.stand_in.port_dir, vif.id),
+                      'w') as f:
+                f.write(classic_files.upstream_plugin_file(vif, self.info))
+            self.devices.add(vif.vif_name)
+            self.agent.restart()
+            self.assertIn(vif.id, self.agent.ports())
+            vif.address = vif.address.lower()
+            # nova-compute restarts with this plugin: the port must stay.
+            self.plugin.plug(vif, self.info)
+            self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
+            self.assertEqual(2, self.agent.version(vif.id))
 
     def test_replug_with_changes_deletes_first(self):
         self.agent.start()
@@ -341,6 +363,41 @@ class TestDpdk(PluginTestCase):
         self.assertIn(self.tmp.join('never'), str(exc))
         self.assertGone(vif.id)
 
+    def test_socket_timeout_on_replug_keeps_the_running_port(self):
+        path = self.tmp.join('uvh_vif_z')
+        with open(path, 'w'):
+            pass
+        self.agent.start()
+        vif = vifs.dpdk(path, mode='client')
+        self.plugin.plug(vif, self.info)
+        before = self.port_file(vif.id)
+        # nova-compute restarts while the vRouter is slow to serve the
+        # socket again: the plug fails, the guest keeps its port.
+        os.unlink(path)
+        self.flags(vhostuser_socket_wait=0.05)
+        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        self.addCleanup(plugin.client.close)
+        exc = self.assertRaises(exception.VRouterPlugError, plugin.plug, vif,
+                                self.info)
+        self.assertIsInstance(exc.error, exception.VhostUserSocketTimeout)
+        self.assertEqual(before, self.port_file(vif.id))
+        self.assertIn(vif.id, self.agent.ports())
+        self.assertNotIn('DELETE', [m for m, _, _ in self.agent.requests])
+
+    def test_unset_mode_path_or_instance_uuid_refused_first(self):
+        self.agent.start()
+        for field in ('mode', 'path', 'uuid'):
+            vif = vifs.dpdk(self.tmp.join('uvh_vif_q'), mode='client')
+            info = vifs.instance_info()
+            delattr(info if field == 'uuid' else vif, field)
+            exc = self.assertRaises(exception.VRouterPlugError,
+                                    self.plugin.plug, vif, info)
+            self.assertIsInstance(exc.error, exception.InvalidPortData)
+            self.assertIn(field, str(exc))
+            self.assertIn(vif.id, str(exc))
+            self.assertEqual([], self.agent.requests, field)
+            self.assertGone(vif.id)
+
     def test_waits_for_agent(self):
         self.agent.start(delay=0.2)
         vif = vifs.dpdk(self.tmp.join('uvh_vif_x'))
@@ -356,6 +413,26 @@ class TestDpdk(PluginTestCase):
         self.assertIsInstance(exc.error, exception.AgentNotReady)
         # Unlike the kernel datapath, no port file without the agent.
         self.assertIsNone(self.port_file(vif.id))
+
+    def test_agent_down_at_host_start_fails_fast_after_one_wait(self):
+        self.flags(vhostuser_agent_wait=0.1, agent_down_memory=60)
+        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        self.addCleanup(plugin.client.close)
+        ports = [vifs.dpdk(self.tmp.join('uvh_vif_%d' % i))
+                 for i in range(5)]
+        errors = []
+        for vif in ports:
+            exc = self.assertRaises(exception.VRouterPlugError, plugin.plug,
+                                    vif, self.info)
+            errors.append(type(exc.error))
+        self.assertEqual([exception.AgentNotReady] +
+                         [exception.AgentRecentlyDown] * 4, errors)
+        # The agent is back: the next plug does not wait for the memory
+        # to run out.
+        self.agent.start()
+        plugin.plug(ports[0], self.info)
+        self.assertRegistered(ports[0], vifs.tap_name(ports[0].id),
+                              vhostuser_mode=1)
 
     def test_unplug_with_agent_down(self):
         self.agent.start()

@@ -41,12 +41,13 @@ class CliTestCase(base.TestCase):
         self.stand_in = self.useFixture(base.StandIn())
         self.agent = self.stand_in.agent
         self.tmp = self.useFixture(fixtures.TempDir())
+        self.conf_file = self.config_file()
 
     def argv(self, oper='add', *extra):
         argv = ['--oper=' + oper, '--uuid=' + PORT,
                 '--agent_port=%d' % self.agent.port,
                 '--port_json_path=' + self.stand_in.port_dir + '/',
-                '--agent_timeout=5']
+                '--agent_timeout=5', '--config-file=' + self.conf_file]
         if oper == 'add':
             argv += ['--instance_uuid=' + INSTANCE, '--vn_uuid=' + NETWORK,
                      '--vm_project_uuid=9a8b7c6d5e4f30211203f4e5d6c7b8a9',
@@ -183,8 +184,19 @@ class TestVhostUserPorts(CliTestCase):
 
     def test_socket_not_created_exit_6(self):
         self.assertEqual(6, self.run_cli('add', *self.vhostuser('0')))
-        # As the classic script: the port stays registered.
-        self.assertEqual(0, self.agent.ports()[PORT]['vhostuser-mode'])
+        # As the plugin: the new port is undone.
+        self.assertEqual({}, self.agent.ports())
+        self.assertIsNone(self.port_file())
+
+    def test_socket_not_created_on_readd_exit_6_keeps_the_port(self):
+        with open(self.tmp.join('uvh_vif_tap'), 'w'):
+            pass
+        self.assertEqual(0, self.run_cli('add', *self.vhostuser('0')))
+        before = self.port_file()
+        os.unlink(self.tmp.join('uvh_vif_tap'))
+        self.assertEqual(6, self.run_cli('add', *self.vhostuser('0')))
+        self.assertEqual(before, self.port_file())
+        self.assertIn(PORT, self.agent.ports())
 
     def test_socket_created(self):
         with open(self.tmp.join('uvh_vif_tap'), 'w'):

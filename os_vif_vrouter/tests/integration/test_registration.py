@@ -14,15 +14,18 @@
 
 """The Registrar's ordering rules, against the stand-in agent."""
 
+import errno
 import json
 import logging
 import os
 
 import fixtures
+from oslo_privsep import daemon as privsep_daemon
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
 from os_vif_vrouter import registration
+from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 
@@ -99,7 +102,7 @@ class TestRegistrar(base.TestCase):
         # The agent replays the new content when it starts.
         self.assertEqual(changed, self.registrar.read(self.vif.id))
 
-    def test_write_failure_undoes_the_registration(self):
+    def test_write_failure_changes_nothing_at_the_agent(self):
         self.useFixture(fixtures.MonkeyPatch(
             'os_vif_vrouter.port_file._after_chunk', disk_full))
         exc = self.assertRaises(exception.PortFileError,
@@ -107,8 +110,112 @@ class TestRegistrar(base.TestCase):
         self.assertIn('No space left on device', str(exc))
         self.assertEqual({}, self.agent.ports())
         self.assertEqual([], os.listdir(self.stand_in.port_dir))
-        self.assertEqual(['POST', 'DELETE'],
-                         [method for method, _, _ in self.agent.requests])
+        self.assertEqual([], self.agent.requests)
+
+    def assertKeptAsItWas(self, before, version=1):
+        """The agent still has the port as the old file says it."""
+        self.assertEqual(before, self.registrar.read(self.vif.id))
+        self.assertEqual(before['system-name'],
+                         self.agent.ports()[self.vif.id]['system-name'])
+        self.assertEqual([self.vif.id], os.listdir(self.stand_in.port_dir))
+
+    def changed(self):
+        return dict(self.request, **{'system-name': 'tapother'})
+
+    def test_changed_replug_on_a_full_disk_keeps_the_port(self):
+        self.registrar.register(self.request, True)
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.port_file._after_chunk', disk_full))
+        exc = self.assertRaises(exception.PortFileError,
+                                self.registrar.register, self.changed(), True)
+        self.assertIn(self.vif.id, str(exc))
+        self.assertKeptAsItWas(self.request)
+        self.assertEqual(1, self.agent.version(self.vif.id))
+
+    def test_changed_replug_in_a_read_only_directory_keeps_the_port(self):
+        self.registrar.register(self.request, True)
+        real_open = os.open
+
+        def read_only(path, flags, *args):
+            if flags & os.O_CREAT:
+                raise OSError(errno.EROFS, 'Read-only file system')
+            return real_open(path, flags, *args)
+
+        self.useFixture(fixtures.MonkeyPatch('os.open', read_only))
+        exc = self.assertRaises(exception.PortFileError,
+                                self.registrar.register, self.changed(), True)
+        self.assertIn('Read-only file system', str(exc))
+        self.useFixture(fixtures.MonkeyPatch('os.open', real_open))
+        self.assertKeptAsItWas(self.request)
+
+    def test_changed_replug_with_a_failed_privileged_helper(self):
+        self.registrar.register(self.request, True)
+
+        def helper_died(*args):
+            raise privsep_daemon.ProtocolError('Unexpected EOF')
+
+        for name in ('write_port_file', 'stage_port_file'):
+            self.useFixture(fixtures.MonkeyPatch(
+                'os_vif_vrouter.privileged.' + name, helper_died))
+        exc = self.assertRaises(exception.PortFileError,
+                                self.registrar.register, self.changed(), True)
+        self.assertIn('privileged helper failed', str(exc))
+        self.assertKeptAsItWas(self.request)
+
+    def test_changed_replug_whose_rename_fails_registers_the_old_again(self):
+        self.registrar.register(self.request, True)
+        real_rename = os.rename
+
+        def rename_fails(src, dst):
+            raise OSError(errno.EIO, 'Input/output error')
+
+        self.useFixture(fixtures.MonkeyPatch('os.rename', rename_fails))
+        self.assertRaises(exception.PortFileError, self.registrar.register,
+                          self.changed(), True)
+        self.useFixture(fixtures.MonkeyPatch('os.rename', real_rename))
+        self.assertKeptAsItWas(self.request)
+
+    def test_changed_replug_refused_registers_the_old_again(self):
+        self.registrar.register(self.request, True)
+        route = self.agent._route
+
+        def refuse_the_new(agent, method, path, body):
+            if method == 'POST' and b'tapother' in body:
+                return 500, agent_stand_in._error('Invalid VN uuid')
+            return route(method, path, body)
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.tests.agent_stand_in.AgentStandIn._route',
+            refuse_the_new))
+        self.assertRaises(exception.AgentRequestFailed,
+                          self.registrar.register, self.changed(), True)
+        self.assertKeptAsItWas(self.request)
+
+    def test_undo_puts_back_exactly_what_the_call_did(self):
+        # A new port: gone again.
+        done = self.registrar.register(self.request, True)
+        self.registrar.undo(done)
+        self.assertEqual({}, self.agent.ports())
+        self.assertEqual([], os.listdir(self.stand_in.port_dir))
+        # A re-plug of a port the agent has: it keeps it.
+        self.registrar.register(self.request, True)
+        again = dict(self.request, time='later')
+        self.registrar.undo(self.registrar.register(again, True))
+        self.assertKeptAsItWas(self.request)
+        # A changed re-plug: the old port again.
+        self.registrar.undo(self.registrar.register(self.changed(), True))
+        self.assertKeptAsItWas(self.request)
+
+    def test_next_write_removes_the_ports_leftovers(self):
+        other = vifs.new_port_id()
+        leftovers = ['.%s.%s.tmp' % (self.vif.id, '0a1b2c3d4e5f'),
+                     '.%s.%s.tmp' % (other, '0a1b2c3d4e5f')]
+        for name in leftovers:
+            with open(os.path.join(self.stand_in.port_dir, name), 'w') as f:
+                f.write('{"id": "')  # a killed writer's
+        self.registrar.register(self.request, True)
+        self.assertEqual(sorted([self.vif.id, leftovers[1]]),
+                         sorted(os.listdir(self.stand_in.port_dir)))
 
     def test_unreadable_file(self):
         with open(self.path(), 'w') as f:
@@ -119,8 +226,11 @@ class TestRegistrar(base.TestCase):
     def test_rollback_failure_is_logged_and_write_error_raised(self):
         logger = self.useFixture(fixtures.FakeLogger(
             name='os_vif_vrouter.registration', level=logging.ERROR))
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', disk_full))
+
+        def rename_fails(src, dst):
+            raise OSError(errno.EIO, 'Input/output error')
+
+        self.useFixture(fixtures.MonkeyPatch('os.rename', rename_fails))
         original = self.registrar.client.delete_port
 
         def delete_fails(port_id):

@@ -33,10 +33,18 @@ class TestSoak(base.TestCase):
         representors = [base.netdev_or_skip(self).name
                         for _ in range(4)] if base.can_make_netdevs() else []
         work_dir = self.useFixture(fixtures.TempDir()).path
-        report = soak.Soak(work_dir, ports=40, operations=200, seed=20261123,
+        report = soak.Soak(work_dir, ports=40, operations=300, seed=20261123,
                            representors=representors).run()
         self.assertEqual([], report.violations)
+        self.assertEqual((0, 0, 0), (report.lost_registrations,
+                                     report.stale_files, report.untyped))
         # The faults were really injected, and operations really failed.
         for fault in soak.FAULTS + (soak.KILL,):
             self.assertGreater(report.faults[fault], 0, fault)
         self.assertGreater(report.failures, 0)
+        # The CLI and the audit worked beside the plugin, in their own
+        # processes.
+        self.assertEqual({'vrouter-port-control', 'vrouter-port-audit'},
+                         set(report.actors))
+        for name, actor in report.actors.items():
+            self.assertGreater(actor['operations'], 0, name)

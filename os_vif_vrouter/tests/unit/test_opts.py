@@ -36,10 +36,11 @@ class TestOpts(base.TestCase):
                           constants.PRIVSEP_CONFIG_GROUP}, set(groups))
         names = [opt.name for opt in groups[constants.CONFIG_GROUP]]
         self.assertEqual(
-            ['agent_host', 'agent_port', 'agent_connect_timeout',
+            ['agent_host', 'agent_port', 'agent_listener_check',
+             'agent_listener_uid', 'agent_connect_timeout',
              'agent_read_timeout', 'vhostuser_agent_wait',
-             'vhostuser_socket_wait', 'port_dir', 'representor_map',
-             'sysfs_root'], names)
+             'agent_down_memory', 'vhostuser_socket_wait', 'port_dir',
+             'representor_map', 'sysfs_root', 'repair_grace_period'], names)
         for group, group_opts in groups.items():
             for opt in group_opts:
                 self.assertTrue(opt.help, '%s.%s' % (group, opt.name))

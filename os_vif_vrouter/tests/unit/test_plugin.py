@@ -13,6 +13,7 @@
 #    under the License.
 
 import logging
+import os
 from unittest import mock
 
 import fixtures
@@ -79,6 +80,9 @@ class TestLoadPreflight(base.TestCase):
         super().setUp()
         self.log = self.useFixture(fixtures.FakeLogger(
             name='os_vif_vrouter', level=logging.WARNING))
+        # What the plugin said once in this process, forgotten per test.
+        self.useFixture(fixtures.MonkeyPatch(
+            'os_vif_vrouter.vrouter._LOGGED', set()))
 
     def _config_file(self, text):
         path = self.useFixture(fixtures.TempDir()).join('vrouter.conf')
@@ -92,14 +96,32 @@ class TestLoadPreflight(base.TestCase):
         self.assertIsNone(plugin.misconfigured)
         self.assertEqual('', self.log.output)
 
-    def test_port_dir_missing_is_one_warning(self):
+    def test_port_dir_missing_is_one_warning_at_the_first_plug(self):
         missing = self.useFixture(fixtures.TempDir()).join('ports')
         self.flags(port_dir=missing)
-        plugin = vrouter.VRouterPlugin.load('vrouter')
-        self.assertIsNone(plugin.misconfigured)
+        # os_vif.initialize() loads both names, maybe more than once: on a
+        # host without vRouter ports, not a word.
+        plugins = [vrouter.VRouterPlugin.load(name)
+                   for name in ('vrouter', 'contrail_vrouter') * 2]
+        self.assertEqual([None] * 4, [p.misconfigured for p in plugins])
+        self.assertEqual('', self.log.output)
+        # The first plugs say it, once for the process.
+        stand_in = self.useFixture(base.StandIn())
+        self.flags(agent_port=stand_in.agent.port)
+        for plugin in (vrouter.VRouterPlugin.load('vrouter'),
+                       vrouter.VRouterPlugin.load('vrouter')):
+            self.addCleanup(plugin.client.close)
+            plugin.plug(vifs.kernel(), vifs.instance_info())
         self.assertEqual(1, len(self.log.output.splitlines()))
         self.assertIn("port directory %s does not exist" % missing,
                       self.log.output)
+        self.assertTrue(os.path.isdir(missing))
+
+    def test_misconfiguration_is_said_once(self):
+        self.flags(port_dir='relative/ports')
+        for name in ('vrouter', 'contrail_vrouter') * 2:
+            vrouter.VRouterPlugin.load(name)
+        self.assertEqual(1, len(self.log.output.splitlines()))
 
     def test_relative_port_dir(self):
         self.flags(port_dir='var/lib/contrail/ports')

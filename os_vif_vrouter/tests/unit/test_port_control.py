@@ -25,7 +25,8 @@ OPTIONS = ('--oper', '--uuid', '--instance_uuid', '--vn_uuid',
            '--vm_name', '--mac', '--tap_name', '--port_type', '--tx_vlan_id',
            '--rx_vlan_id', '--vif_type', '--vhostuser_socket',
            '--vhostuser_mode', '--no_persist', '--agent_port',
-           '--port_json_path', '--agent_host')
+           '--port_json_path', '--agent_host', '--config-file',
+           '--config-dir')
 
 
 class TestArguments(base.TestCase):
@@ -38,8 +39,8 @@ class TestArguments(base.TestCase):
 
     def run_cli(self, *argv):
         return port_control.main(
-            ['--port_json_path=' + self.port_dir, '--agent_port=1'] +
-            list(argv))
+            ['--port_json_path=' + self.port_dir, '--agent_port=1',
+             '--config-file=' + self.config_file()] + list(argv))
 
     def add(self, *extra):
         return self.run_cli(

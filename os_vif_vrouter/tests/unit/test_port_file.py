@@ -126,3 +126,30 @@ class TestPortFile(base.TestCase):
             pass
         self.assertRaises(exception.PortFileError, port_file.write,
                           not_a_dir, PORT, b'{}')
+
+    def test_stage_commit_discard(self):
+        port_file.write(self.dir, PORT, b'old')
+        staged = port_file.stage(self.dir, PORT, b'new')
+        # Staged: the agent still reads the old file.
+        self.assertEqual('old', port_file.read(self.dir, PORT))
+        self.assertTrue(port_file.is_temp_name(staged))
+        self.assertEqual(PORT, port_file.temp_port_id(staged))
+        port_file.commit(self.dir, PORT, staged)
+        self.assertEqual('new', port_file.read(self.dir, PORT))
+        port_file.discard(self.dir, PORT, port_file.stage(self.dir, PORT,
+                                                          b'never'))
+        self.assertEqual([PORT], os.listdir(self.dir))
+
+    def test_commit_refuses_other_names(self):
+        other = '.%s.0a1b2c3d4e5f.tmp' % PORT.replace('5', '6')
+        for bad in (other, PORT, '../x', '.%s.zz.tmp' % PORT, None):
+            self.assertRaises(exception.PortFileError, port_file.commit,
+                              self.dir, PORT, bad)
+
+    def test_remove_takes_the_leftovers_too(self):
+        port_file.write(self.dir, PORT, b'{}')
+        leftover = '.%s.0a1b2c3d4e5f.tmp' % PORT
+        with open(os.path.join(self.dir, leftover), 'w'):
+            pass
+        self.assertTrue(port_file.remove(self.dir, PORT))
+        self.assertEqual([], os.listdir(self.dir))

@@ -22,6 +22,7 @@ from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
 from os_vif_vrouter.tests import base
+from os_vif_vrouter.tests import classic_files
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'
 INSTANCE = 'd3b4ebd8-8f47-4b5a-9a7b-1c2d3e4f5a6b'
@@ -251,3 +252,81 @@ class TestSamePort(base.TestCase):
     def test_no_or_unreadable_old_file(self):
         self.assertFalse(port_request.same_port(None, self.request))
         self.assertFalse(port_request.same_port(object(), self.request))
+
+
+class TestClassicFiles(base.TestCase):
+    """Files written by the classic tooling compare by meaning."""
+
+    def setUp(self):
+        super().setUp()
+        self.request = port_request.build(
+            PORT, INSTANCE, NETWORK, 'vm-1', 'fa:16:3e:12:34:56',
+            'tap5ac0a8a5-7d', project_id=PROJECT_HEX, ip_address='10.0.0.5',
+            now=NOW)
+
+    def classic(self, **kwargs):
+        args = dict(port_id=PORT, instance_id=INSTANCE, vn_id=NETWORK,
+                    project=PROJECT_HEX, ip_address='10.0.0.5',
+                    ipv6_address='None', vm_name='vm-1',
+                    mac='fa:16:3e:12:34:56', tap_name='tap5ac0a8a5-7d')
+        args.update(kwargs)
+        return json.loads(classic_files.classic_file(**args))
+
+    def assertSame(self, old, request=None):
+        request = request or self.request
+        self.assertFalse(port_request.needs_delete_first(old, request), old)
+        self.assertTrue(port_request.same_port(old, request), old)
+
+    def test_upstream_plugin_file(self):
+        vif = make_vif(ips=[('10.0.0.0/24', ['10.0.0.5'])])
+        info = make_info()
+        old = json.loads(classic_files.upstream_plugin_file(vif, info))
+        self.assertEqual('None', old['ip6-address'])
+        self.assertEqual(0, old['vhostuser-mode'])
+        self.assertSame(old, port_request.from_vif(vif, info,
+                                                   'tap5ac0a8a5-7d'))
+
+    def test_no_ipv6_spellings(self):
+        for spelling in ('None', '', '::', '0:0::0', None):
+            self.assertSame(self.classic(ipv6_address=spelling))
+
+    def test_no_ipv4_spellings(self):
+        request = port_request.build(
+            PORT, INSTANCE, NETWORK, 'vm-1', 'fa:16:3e:12:34:56',
+            'tap5ac0a8a5-7d', project_id=PROJECT_HEX, now=NOW)
+        for spelling in ('0.0.0.0', '', 'None', None):
+            self.assertSame(self.classic(ip_address=spelling), request)
+
+    def test_addresses_parsed(self):
+        request = port_request.build(
+            PORT, INSTANCE, NETWORK, 'vm-1', 'fa:16:3e:12:34:56',
+            'tap5ac0a8a5-7d', project_id=PROJECT_HEX, ip_address='10.0.0.5',
+            ip6_address='2001:db8::5', now=NOW)
+        self.assertSame(self.classic(ipv6_address='2001:0DB8:0:0::0005'),
+                        request)
+        old = self.classic(ipv6_address='2001:db8::6')
+        self.assertTrue(port_request.needs_delete_first(old, request))
+
+    def test_mac_in_either_case(self):
+        self.assertSame(self.classic(mac='FA:16:3E:12:34:56'))
+
+    def test_project_in_either_form(self):
+        old = self.classic()
+        old['vm-project-id'] = PROJECT.upper()
+        self.assertSame(old)
+        old['vm-project-id'] = PROJECT_HEX
+        self.assertSame(old)
+
+    def test_real_changes_still_count(self):
+        for key, value in (('system-name', 'tapother'),
+                           ('ip-address', '10.0.0.6'),
+                           ('ip6-address', '2001:db8::1'),
+                           ('mac-address', 'fa:16:3e:12:34:57'),
+                           ('mac-address', 'not a mac')):
+            old = dict(self.classic(), **{key: value})
+            self.assertTrue(port_request.needs_delete_first(
+                old, self.request), key)
+            self.assertFalse(port_request.same_port(old, self.request), key)
+        # A DPDK port in the other vhost-user mode is another port.
+        old = self.classic(vhostuser_mode=1)
+        self.assertFalse(port_request.same_port(old, self.request))

@@ -12,9 +12,12 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
+import ast
+import errno
 import os
 
 import fixtures
+import pyroute2
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import privileged
@@ -94,6 +97,29 @@ class TestSetLinkState(base.TestCase):
                           'sideways')
         self.assertRaises(exception.InvalidDeviceName,
                           privileged.set_link_state, 'a:b', 'up')
+
+    def test_no_hand_packed_ioctl(self):
+        # Link state goes through a maintained netlink library (pyroute2,
+        # an os-vif dependency), not a struct ifreq packed by hand.
+        with open(privileged.__file__) as f:
+            tree = ast.parse(f.read())
+        imported = {alias.name for node in ast.walk(tree)
+                    if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in node.names}
+        self.assertNotIn('fcntl', imported)
+        self.assertNotIn('struct', imported)
+        self.assertIn('pyroute2', imported)
+
+    def test_netlink_errors_are_typed(self):
+        def refused(*args, **kwargs):
+            raise pyroute2.NetlinkError(errno.EPERM)
+
+        netdev = base.netdev_or_skip(self)
+        self.useFixture(fixtures.MonkeyPatch(
+            'pyroute2.IPRoute.link', refused))
+        exc = self.assertRaises(exception.NetworkDeviceError,
+                                privileged.set_link_state, netdev.name, 'up')
+        self.assertIn(netdev.name, str(exc))
 
     def test_up_and_down_on_a_real_netdev(self):
         netdev = base.netdev_or_skip(self)
