@@ -33,7 +33,12 @@ from vrouter_functional import host
 
 class KernelDatapath(fixtures.Fixture):
     """Attach one port's device to its network once the agent has it
-    and it is up.
+    and the guest runs.
+
+    Not before the domain has started: libvirt configures the tap by name
+    in this namespace (MAC, MTU, link up) until then, and a tap moved
+    away meanwhile fails the start ("Cannot set interface MTU on ...: No
+    such device"); the real vRouter attaches the tap where it is.
 
     :param agent: the AgentStandIn whose ports are watched (it may be
         stopped and started meanwhile)
@@ -55,6 +60,7 @@ class KernelDatapath(fixtures.Fixture):
         self.netns = self.useFixture(host.NetNamespace())
         self.netns.ip('link', 'set', 'lo', 'up')
         self._attached = threading.Event()
+        self._guest_started = threading.Event()
         self._stop = threading.Event()
         thread = threading.Thread(target=self._watch, daemon=True,
                                   name='kernel-datapath-' + self.port_id)
@@ -68,14 +74,9 @@ class KernelDatapath(fixtures.Fixture):
             if registered is None:
                 continue
             device = registered['system-name']
-            # Up once libvirt has finished with it (it sets the MTU and
-            # the MAC by name, in this namespace, before it starts the
-            # guest's CPUs and sets the tap up).
-            try:
-                if not host.netdev_is_up(device):
-                    continue
-            except OSError:
-                continue  # not there yet
+            if not (self._guest_started.is_set() and
+                    host.netdev_exists(device)):
+                continue
             try:
                 host.ip('link', 'set', 'dev', device, 'netns',
                         self.netns.name)
@@ -87,6 +88,10 @@ class KernelDatapath(fixtures.Fixture):
                 self.device = device
             self._attached.set()
             return
+
+    def guest_started(self):
+        """The domain has started: the device may be moved now."""
+        self._guest_started.set()
 
     def wait_attached(self):
         """Wait until the device is attached; its name.
