@@ -216,16 +216,18 @@ class DevstackPluginTestCase(_ApplyTests, _PluginTestCase):
 
     def test_pick_release(self):
         out = self.bash(
-            'for v in 34.0.0 33.0.2 32.2.1 34.0.1 33.1.0.dev4; do\n'
+            'for v in 34.0.0 33.0.2 32.2.1 34.0.1 33.1.0.dev4 29.4.0 '
+            '31.0.0; do\n'
             '    os_vif_vrouter_pick_release "$v"\n'
             'done').stdout.split()
         self.assertEqual(
-            ['34.0.0', '33.0.2', '32.2.1', '34.0.0', '33.0.2'], out)
+            ['34.0.0', '33.0.2', '32.2.1', '34.0.0', '33.0.2', '29.4.0',
+             '31.3.1'], out)
 
     def test_pick_release_unknown_dies(self):
-        result = self.bash('os_vif_vrouter_pick_release 31.0.0', check=False)
+        result = self.bash('os_vif_vrouter_pick_release 28.0.0', check=False)
         self.assertEqual(1, result.returncode)
-        self.assertIn('no series for nova 31.0.0', result.stderr)
+        self.assertIn('no series for nova 28.0.0', result.stderr)
         self.assertIn('OS_VIF_VROUTER_NOVA_RELEASE', result.stderr)
 
     def test_pick_release_override(self):

@@ -93,7 +93,7 @@ Example::
 As a process of its own (for callers that cannot run its threads, such as
 an eventlet-patched Nova test, and for trying the plugin by hand)::
 
-    python -m os_vif_vrouter.tests.agent_stand_in PORT_DIR
+    python -m os_vif_vrouter.tests.agent_stand_in [--port PORT] PORT_DIR
 
 prints ``listening <port>`` once the listener is open and serves until
 SIGTERM or SIGINT.
@@ -294,10 +294,11 @@ class AgentStandIn(object):
         missing (the kernel-mode agent's behaviour)
     :param stale_timeout: seconds after POST /syncports before stale
         ports are deleted
+    :param port: the TCP port to listen on (0: an ephemeral one)
     """
 
     def __init__(self, port_dir, host='127.0.0.1', device_exists=None,
-                 check_devices=True, stale_timeout=60.0):
+                 check_devices=True, stale_timeout=60.0, port=0):
         self.port_dir = port_dir
         self.host = host
         self.device_exists = device_exists or default_device_exists
@@ -321,7 +322,7 @@ class AgentStandIn(object):
         # Bound but not listening: connections are refused, and no other
         # socket can take the port while the stand-in is stopped.
         self._hold = self._socket()
-        self._hold.bind((host, 0))
+        self._hold.bind((host, port))
         self.port = self._hold.getsockname()[1]
 
     # Life cycle.
@@ -600,12 +601,14 @@ def main(argv=None):
     parser.add_argument('port_dir', help='port file directory')
     parser.add_argument('--no-check-devices', action='store_true',
                         help='replay port files whose device is absent')
+    parser.add_argument('--port', type=int, default=0,
+                        help='TCP port to listen on (default: ephemeral)')
     args = parser.parse_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with AgentStandIn(args.port_dir,
-                      check_devices=not args.no_check_devices) as agent:
+    with AgentStandIn(args.port_dir, check_devices=not args.no_check_devices,
+                      port=args.port) as agent:
         agent.start()
         print('listening %d' % agent.port, flush=True)
         stop.wait()

@@ -359,3 +359,16 @@ class TestLifeCycle(base.TestCase):
         self.assertEqual(500, response.status)
         self.assertEqual({'error': '{ Internal error (fail mode) }'},
                          json.loads(response.read()))
+
+    def test_given_listening_port(self):
+        # The test cloud's agent listens on a port of its configuration.
+        with agent_stand_in.AgentStandIn(self.stand_in.port_dir) as first:
+            port = first.port
+        with agent_stand_in.AgentStandIn(self.stand_in.port_dir,
+                                         port=port) as agent:
+            self.assertEqual(port, agent.port)
+            agent.start()
+            conn = http.client.HTTPConnection('127.0.0.1', port)
+            self.addCleanup(conn.close)
+            conn.request('GET', '/port/' + PORT)
+            self.assertEqual(404, conn.getresponse().status)

@@ -64,6 +64,10 @@ class TestOpts(base.TestCase):
         self.assertIn(constants.CONFIG_GROUP, conf)
 
     def test_sample_is_up_to_date(self):
+        # Only our own group: the privsep group's text is oslo.privsep's and
+        # changes with its version (every OpenStack release has its own);
+        # tools/check-config-sample checks the whole file with the pinned
+        # versions (tox -e docs).
         out = self.useFixture(fixtures.TempDir()).join('sample')
         conf = cfg.ConfigOpts()
         generator.register_cli_opts(conf)
@@ -72,8 +76,18 @@ class TestOpts(base.TestCase):
         generator.generate(conf)
         with open(out) as generated, open(SAMPLE) as committed:
             self.assertEqual(
-                generated.read(), committed.read(),
+                _section(generated.read(), constants.CONFIG_GROUP),
+                _section(committed.read(), constants.CONFIG_GROUP),
                 'etc/os_vif_vrouter.conf.sample is stale: run '
                 'oslo-config-generator --namespace os_vif_vrouter '
                 '--wrap-width 79 --output-file '
                 'etc/os_vif_vrouter.conf.sample')
+
+
+def _section(sample, group):
+    """The lines of one [group] of a sample file, up to the next group."""
+    lines = sample.splitlines()
+    start = lines.index('[%s]' % group)
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].startswith('[')), len(lines))
+    return lines[start:end]

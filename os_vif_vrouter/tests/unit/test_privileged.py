@@ -111,8 +111,19 @@ class TestSetLinkState(base.TestCase):
         self.assertIn('pyroute2', imported)
 
     def test_netlink_errors_are_typed(self):
-        def refused(*args, **kwargs):
-            raise pyroute2.NetlinkError(errno.EPERM)
+        # Only the change is refused: pyroute2 0.7 (OpenStack 2024.1's)
+        # looks links up through IPRoute.link too, and turns a failed
+        # lookup into "no such link".
+        real_link = getattr(pyroute2.IPRoute, 'link', None)
+
+        def refused(ipr, command, *args, **kwargs):
+            if command == 'set':
+                raise pyroute2.NetlinkError(errno.EPERM)
+            if real_link is None:
+                # pyroute2 0.9: IPRoute's methods come from __getattr__.
+                return type(ipr).__getattr__(ipr, 'link')(
+                    command, *args, **kwargs)
+            return real_link(ipr, command, *args, **kwargs)
 
         netdev = base.netdev_or_skip(self)
         self.useFixture(fixtures.MonkeyPatch(

@@ -1,0 +1,85 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The node's vRouter agent: the project's stand-in with a kernel datapath.
+
+    python -m vrouter_cloud.agent --port PORT --dhcp-dir DIR [--cloud NAME]
+        PORT_DIR
+
+Serves the agent's REST port API on 127.0.0.1:PORT (the strict stand-in,
+``os_vif_vrouter.tests.agent_stand_in``) and gives the ports it has a
+datapath (``vrouter_cloud.datapath``), asking Neutron (through the
+``clouds.yaml`` entry NAME, as admin) for their networks.  Prints
+``listening <port>`` once the listener is open; on SIGTERM removes the
+datapath and stops.  Every request is logged with its answer.
+"""
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+import openstack
+
+from os_vif_vrouter.tests import agent_stand_in
+from vrouter_cloud import datapath
+
+
+class _LoggingStandIn(agent_stand_in.AgentStandIn):
+    """The stand-in, with each request in the log (for failed runs)."""
+
+    def _log(self, method, path, status):
+        super()._log(method, path, status)
+        logging.getLogger('agent').info('%s %s -> %d', method, path, status)
+
+    def _add(self, port_id, obj, text, write_file):
+        # Every port ever registered is named in the log: the end-of-run
+        # check asks the agent about each of them.
+        super()._add(port_id, obj, text, write_file)
+        logging.getLogger('agent').info('registered %s', port_id)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('port_dir')
+    parser.add_argument('--port', type=int, required=True)
+    parser.add_argument('--cloud', default='vrcloud-admin')
+    parser.add_argument('--dhcp-dir', required=True,
+                        help='dnsmasq\'s hosts file, leases and log')
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stdout,
+        format='%(asctime)s %(levelname)s %(name)s %(message)s')
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    networks = datapath.Networks(openstack.connect(cloud=args.cloud))
+    with _LoggingStandIn(args.port_dir, port=args.port) as agent:
+        kernel = datapath.KernelDatapath(agent, networks,
+                                         datapath.Dhcp(args.dhcp_dir))
+        kernel.start()
+        try:
+            agent.start()
+            print('listening %d' % agent.port, flush=True)
+            stop.wait()
+        finally:
+            kernel.stop()
+            logging.getLogger('agent').info(
+                'removed %s', ', '.join(datapath.cleanup()) or 'nothing')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,177 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""tempest.conf for the running cloud.
+
+    python -m vrouter_cloud.tempest_conf --top TOP WORKSPACE
+
+Writes a tempest workspace (WORKSPACE/.stestr.conf, WORKSPACE/etc/
+tempest.conf): dynamic credentials, servers on the
+cloud's shared network (the one tempest's SSH validation reaches, on fixed
+IPs: there is no L3 and so no floating IP), the guest image and flavors of
+``tools/cloud up``, the Neutron extensions the cloud really has, and the
+features this single node has or lacks (no Cinder, no Swift, no second
+host, no consoles).  The ``[vrouter]`` section tells our tempest plugin
+where the agent and the port files are.
+"""
+
+import argparse
+import os
+import sys
+
+import tempest
+
+from vrouter_cloud import bootstrap
+from vrouter_cloud import infra
+from vrouter_cloud import layout as cloud_layout
+
+
+def _ini(sections):
+    lines = []
+    for section, options in sections:
+        lines.append('[%s]' % section)
+        for key, value in options.items():
+            if isinstance(value, bool):
+                value = 'true' if value else 'false'
+            lines.append('%s = %s' % (key, value))
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def write(layout, workspace):
+    workspace = os.path.abspath(workspace)
+    conn = bootstrap.connect(layout)
+    image = conn.image.find_image(bootstrap.IMAGE)
+    image_alt = conn.image.find_image(bootstrap.IMAGE_ALT)
+    flavor = conn.compute.find_flavor(bootstrap.FLAVOR)
+    flavor_alt = conn.compute.find_flavor(bootstrap.FLAVOR_ALT)
+    extensions = sorted(e.alias for e in conn.network.extensions())
+    conf = _ini([
+        ('DEFAULT', {
+            'log_dir': os.path.join(workspace, 'logs'),
+            'log_file': 'tempest.log',
+        }),
+        ('oslo_concurrency', {
+            'lock_path': os.path.join(workspace, 'locks')}),
+        ('auth', {
+            'use_dynamic_credentials': True,
+            'create_isolated_networks': False,
+            'admin_username': 'admin',
+            'admin_password': layout.password,
+            'admin_project_name': 'admin',
+            'admin_domain_name': 'Default',
+        }),
+        ('identity', {
+            'uri_v3': layout.url('keystone', '/v3'),
+            'auth_version': 'v3',
+            'region': 'RegionOne',
+        }),
+        ('service_available', {
+            'nova': True, 'neutron': True, 'glance': True,
+            'cinder': False, 'swift': False, 'heat': False,
+            'horizon': False, 'designate': False,
+        }),
+        ('compute', {
+            'image_ref': image.id,
+            'image_ref_alt': image_alt.id,
+            'flavor_ref': flavor.id,
+            'flavor_ref_alt': flavor_alt.id,
+            'fixed_network_name': bootstrap.SHARED_NETWORK,
+            'min_compute_nodes': 1,
+            'max_microversion': 'latest',
+            'build_timeout': 300,
+        }),
+        ('compute-feature-enabled', {
+            'config_drive': True,
+            'personality': True,
+            'metadata_service': False,
+            'change_password': False,
+            'console_output': True,
+            'resize': True,
+            'pause': True,
+            'suspend': True,
+            'shelve': True,
+            'shelve_migrate': False,
+            'snapshot': True,
+            'cold_migration': False,
+            'live_migration': False,
+            'live_migrate_back_and_forth': False,
+            'block_migration_for_live_migration': False,
+            'vnc_console': False,
+            'spice_console': False,
+            'serial_console': False,
+            'rescue': True,
+            'stable_rescue': False,
+            'interface_attach': True,
+            'attach_encrypted_volume': False,
+            'swap_volume': False,
+            'disk_config': True,
+            'hostname_fqdn_sanitization': True,
+        }),
+        ('network', {
+            'project_network_cidr': cloud_layout.GUEST_CIDR,
+            'project_network_mask_bits': 28,
+            'floating_network_name': '',
+            'public_network_id': '',
+        }),
+        ('network-feature-enabled', {
+            'api_extensions': ','.join(extensions),
+            'floating_ips': False,
+            'port_security': True,
+            'ipv6': False,
+        }),
+        ('image-feature-enabled', {'api_v2': True}),
+        ('validation', {
+            'run_validation': True,
+            'connect_method': 'fixed',
+            'auth_method': 'keypair',
+            'image_ssh_user': 'root',
+            'network_for_ssh': bootstrap.SHARED_NETWORK,
+            'ssh_timeout': 300,
+            'ip_version_for_ssh': 4,
+        }),
+        ('vrouter', {
+            'agent_url': layout.url('agent'),
+            'port_dir': layout.port_dir,
+            'libvirt_uri': infra.libvirt_uri(layout),
+            'domain_prefix': cloud_layout.DOMAIN_TEMPLATE.split('%')[0],
+        }),
+    ])
+    for name in ('etc', 'logs', 'locks'):
+        os.makedirs(os.path.join(workspace, name), exist_ok=True)
+    path = os.path.join(workspace, 'etc', 'tempest.conf')
+    with open(path, 'w') as f:
+        f.write(conf)
+    # What `tempest init` would write, without registering the workspace
+    # in the home directory's list.
+    tempest_dir = os.path.dirname(os.path.abspath(tempest.__file__))
+    with open(os.path.join(workspace, '.stestr.conf'), 'w') as f:
+        f.write('[DEFAULT]\ntest_path=%s\ntop_dir=%s\n'
+                'group_regex=([^\\.]*\\.)*\n' % (
+                    os.path.join(tempest_dir, 'test_discover'),
+                    os.path.dirname(tempest_dir)))
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('workspace')
+    parser.add_argument('--top', default=os.getcwd())
+    args = parser.parse_args(argv)
+    print(write(cloud_layout.Layout(args.top), args.workspace))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,29 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The WSGI application gunicorn serves: ``$VRCLOUD_WSGI_APP``'s.
+
+The 2026.2 services ship their applications as modules
+(``keystone.wsgi.api``, ``nova.wsgi.osapi_compute``, ...) that parse the
+process's command line with oslo.config when imported: gunicorn's own
+arguments must be gone by then.
+"""
+
+import importlib
+import os
+import sys
+
+sys.argv[1:] = []
+application = importlib.import_module(
+    os.environ['VRCLOUD_WSGI_APP']).application
