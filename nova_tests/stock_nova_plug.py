@@ -109,8 +109,12 @@ def main():
     try:
         conf_file = os.path.join(tmp, 'nova.conf')
         with open(conf_file, 'w') as f:
+            # As Kolla's nova.conf: the plugin locks each port in
+            # nova-compute's lock_path.
             f.write('[os_vif_vrouter]\nagent_port = %d\nport_dir = %s\n'
-                    'agent_read_timeout = 5\n' % (agent_port, port_dir))
+                    'agent_read_timeout = 5\n'
+                    '[oslo_concurrency]\nlock_path = %s\n'
+                    % (agent_port, port_dir, os.path.join(tmp, 'lock')))
         cfg.CONF(['--config-file', conf_file], project='nova')
         objects.register_all()
         os_vif.initialize()

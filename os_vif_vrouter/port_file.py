@@ -44,11 +44,6 @@ _DIR_MODE = 0o755
 # Any port's temporary file: .<port id>.<12 hex digits>.tmp
 _ANY_TEMP_RE = re.compile(r'\A\.([0-9a-f-]{36})\.[0-9a-f]{12}\.tmp\Z')
 
-# Test hook: when set, called after each chunk is written to the temporary
-# file with the number of bytes written so far.  The crash test uses it
-# to SIGKILL a writer in the middle of a write.
-_after_chunk = None
-
 
 def path_of(port_dir, port_id):
     """The file of a port: <port_dir>/<port_id>, both validated."""
@@ -101,8 +96,6 @@ def _write_all(fd, data):
     written = 0
     while written < len(data):
         written += os.write(fd, data[written:written + _CHUNK])
-        if _after_chunk is not None:
-            _after_chunk(written)
 
 
 def _fsync_dir(port_dir):

@@ -185,7 +185,8 @@ class _ApplyTests(object):
                       (self.env.nova_dir / 'requirements.txt').read_text())
 
     def test_apply_fails_loudly_and_reverts(self):
-        # A Nova whose driver.py moved on: the last patch cannot apply.
+        # A Nova whose driver.py moved on: the patch that makes it use the
+        # vRouter VIF driver cannot apply.
         driver = self.env.nova_dir / 'nova' / 'virt' / 'libvirt' / 'driver.py'
         text = driver.read_text()
         self.assertIn('libvirt_vif.LibvirtGenericVIFDriver(self._host)', text)
@@ -195,8 +196,12 @@ class _ApplyTests(object):
         changed = _tree_files(self.env.nova_dir)
         result = self.bash('apply_os_vif_vrouter_series', check=False)
         self.assertEqual(1, result.returncode)
+        hook = [patch for patch in self.series()
+                if 'vif_vrouter.LibvirtVRouterVIFDriver(self._host)' in (
+                    TOP / 'patches' / self.release / patch).read_text()]
+        self.assertEqual(1, len(hook), hook)
         self.assertIn('%s (series for nova %s) does not apply' % (
-            self.series()[-1], self.release), result.stderr)
+            hook[0], self.release), result.stderr)
         self.assertIn('were reverted', result.stderr)
         # Nothing of the series is left behind.
         self.assertEqual(changed, _tree_files(self.env.nova_dir))

@@ -16,8 +16,10 @@
 
 Every layer is real but the vRouter itself: the patched Nova's
 ``LibvirtVRouterVIFDriver`` builds the interface inside a whole guest
-config, libvirt 9.0 validates, defines and starts it on
-``qemu:///system`` (QEMU 7.2, TCG), the driver plugs the port through
+config, libvirt validates, defines and starts it on ``qemu:///system``
+(TCG; Debian 12's libvirt 9.0 and QEMU 7.2 with ``tox -e functional``,
+bookworm-backports' libvirt 11.3 and QEMU 10.0 with ``tox -e
+functional-backports``), the driver plugs the port through
 os-vif into the ``os_vif_vrouter`` plugin and its privsep daemon.  The
 vRouter agent is the plugin's stand-in (``os_vif_vrouter.tests.
 agent_stand_in``); the vRouter datapath is played by a network namespace

@@ -110,7 +110,10 @@ class FunctionalTestCase(base.BaseTestCase):
         """The guest has the port's MAC, the network's MTU and as many
         queues as asked on eth0, and pings its gateway through the
         datapath: the gateway's namespace has learnt the guest's MAC.
+        Called once the domain has started (the datapath takes the tap
+        then).
         """
+        path.guest_started()
         nic = console.wait_for('nic', domain)
         self.assertEqual(
             {'mac': port.mac, 'mtu': str(port.mtu), 'queues': str(queues)},

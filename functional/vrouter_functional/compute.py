@@ -36,6 +36,7 @@ import fixtures
 import os_vif
 from oslo_config import cfg
 
+import nova.privsep
 from nova.virt.libvirt import vif_vrouter
 
 from os_vif_vrouter import locks as plugin_locks
@@ -112,6 +113,9 @@ class ComputeHost(fixtures.Fixture):
                           group='oslo_concurrency')
         CONF.set_override('helper_command', PRIVSEP_HELPER,
                           group=plugin_privsep.vif_plug.cfg_section)
+        # Nova's own (the driver removes a leftover tap with it).
+        CONF.set_override('helper_command', PRIVSEP_HELPER,
+                          group=nova.privsep.sys_admin_pctxt.cfg_section)
         os_vif.initialize(reset=True)
         ComputeHost._loaded = self
 

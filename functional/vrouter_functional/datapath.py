@@ -22,8 +22,6 @@
   here DPDK's testpmd does, with the net_vhost driver as a client.
 """
 
-import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -34,7 +32,13 @@ from vrouter_functional import host
 
 
 class KernelDatapath(fixtures.Fixture):
-    """Attach one port's device to its network once the agent has it.
+    """Attach one port's device to its network once the agent has it
+    and the guest runs.
+
+    Not before the domain has started: libvirt configures the tap by name
+    in this namespace (MAC, MTU, link up) until then, and a tap moved
+    away meanwhile fails the start ("Cannot set interface MTU on ...: No
+    such device"); the real vRouter attaches the tap where it is.
 
     :param agent: the AgentStandIn whose ports are watched (it may be
         stopped and started meanwhile)
@@ -56,6 +60,7 @@ class KernelDatapath(fixtures.Fixture):
         self.netns = self.useFixture(host.NetNamespace())
         self.netns.ip('link', 'set', 'lo', 'up')
         self._attached = threading.Event()
+        self._guest_started = threading.Event()
         self._stop = threading.Event()
         thread = threading.Thread(target=self._watch, daemon=True,
                                   name='kernel-datapath-' + self.port_id)
@@ -69,7 +74,8 @@ class KernelDatapath(fixtures.Fixture):
             if registered is None:
                 continue
             device = registered['system-name']
-            if not host.netdev_exists(device):
+            if not (self._guest_started.is_set() and
+                    host.netdev_exists(device)):
                 continue
             try:
                 host.ip('link', 'set', 'dev', device, 'netns',
@@ -82,6 +88,10 @@ class KernelDatapath(fixtures.Fixture):
                 self.device = device
             self._attached.set()
             return
+
+    def guest_started(self):
+        """The domain has started: the device may be moved now."""
+        self._guest_started.set()
 
     def wait_attached(self):
         """Wait until the device is attached; its name.
@@ -108,34 +118,49 @@ class TestPmd(fixtures.Fixture):
     """DPDK's testpmd, the vhost-user client of one socket.
 
     No hugepages (``--no-huge``), no PCI, no shared runtime files
-    (``--no-shconf``), interactive so that no forwarding core spins: it
-    only connects to the socket and sets the device up, which is what a
-    DPDK vRouter does with a port whose QEMU is the vhost-user server.
+    (``--no-shconf``), and its EAL's runtime directory (always
+    /var/run/dpdk for root) on a /run of its own, in a mount namespace
+    of its own: testpmds of tests side by side, and other DPDK
+    processes of the host, never share it.  Interactive, and by default
+    no forwarding core spins: it only connects to the socket and sets the
+    device up, which is what a DPDK vRouter does with a port whose QEMU
+    is the vhost-user server.
+
+    With a tap name, testpmd also has a ``net_tap`` port of that name and
+    forwards between the two ports (``io`` mode): the DPDK vRouter's
+    switching, as far as one port's guest can tell.  The tap is moved
+    into a network namespace holding the gateway (see forward()).
 
     :param socket: the vhost-user socket QEMU serves
+    :param tap: the name of the tap to forward to, or None
+    :param queues: queue pairs of each port
     """
 
-    RUNTIME_DIR = '/var/run/dpdk'
-
-    def __init__(self, socket):
+    def __init__(self, socket, tap=None, queues=1):
         super().__init__()
         self.socket = socket
+        self.tap = tap
+        self.queues = queues
 
     def _setUp(self):
-        self.prefix = host.unique_name('vrouter-functional-', 32)
-        self._runtime_dir_existed = os.path.isdir(self.RUNTIME_DIR)
         self.log_path = self.useFixture(fixtures.TempDir()).join(
             'testpmd.log')
-        argv = ['dpdk-testpmd', '-l', '0-1', '--no-huge', '-m', '512',
-                '--no-pci', '--no-shconf', '--no-telemetry',
-                '--file-prefix', self.prefix,
-                '--vdev', 'net_vhost0,iface=%s,client=1' % self.socket,
-                '--', '--total-num-mbufs=16384', '--interactive']
+        # Unbuffered: its answers are read from the log as they come.
+        argv = ['unshare', '--mount', '--propagation', 'private', '--',
+                'sh', '-c', 'mount -t tmpfs -o mode=755 testpmd-run /run &&'
+                ' exec "$@"', 'testpmd-run',
+                'stdbuf', '-o0', 'dpdk-testpmd', '-l', '0-1', '--no-huge',
+                '-m', '512', '--no-pci', '--no-shconf', '--no-telemetry',
+                '--vdev', 'net_vhost0,iface=%s,client=1,queues=%d' % (
+                    self.socket, self.queues)]
+        if self.tap is not None:
+            argv += ['--vdev', 'net_tap0,iface=%s' % self.tap]
+        argv += ['--', '--total-num-mbufs=16384', '--interactive',
+                 '--rxq=%d' % self.queues, '--txq=%d' % self.queues]
         with open(self.log_path, 'wb') as log:
             self.process = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=log,
                 stderr=subprocess.STDOUT)
-        self.addCleanup(self._remove_runtime_files)
         self.addCleanup(self._stop)
 
     def _stop(self):
@@ -146,14 +171,47 @@ class TestPmd(fixtures.Fixture):
                 self.process.send_signal(signal.SIGKILL)
                 self.process.wait()
 
-    def _remove_runtime_files(self):
-        shutil.rmtree(os.path.join(self.RUNTIME_DIR, self.prefix),
-                      ignore_errors=True)
-        if not self._runtime_dir_existed:
-            try:
-                os.rmdir(self.RUNTIME_DIR)
-            except OSError:
-                pass  # another DPDK process uses it now
+    def command(self, line):
+        """Send one command to testpmd's prompt."""
+        self.process.stdin.write(line.encode() + b'\n')
+        self.process.stdin.flush()
+
+    def forward(self, netns, gateway):
+        """Start forwarding between the vhost-user port and the tap, and
+        put the tap, with the gateway address, into netns.
+
+        testpmd sets its ports up when it starts them; the tap moves only
+        after that, as the net_tap driver configures it by name in this
+        namespace.
+        """
+        host.wait_until(lambda: host.netdev_exists(self.tap),
+                        'testpmd tap %s' % self.tap,
+                        detail=self.log)
+        self.command('set fwd io')
+        self.command('start')
+        host.wait_until(lambda: 'io packet forwarding' in self.log(),
+                        'testpmd forwarding', detail=self.log)
+        host.ip('link', 'set', 'dev', self.tap, 'netns', netns.name)
+        netns.ip('address', 'add', gateway, 'dev', self.tap)
+        netns.ip('link', 'set', 'dev', self.tap, 'up')
+
+    def port_stats(self):
+        """{port number: {'rx': packets, 'tx': packets}} from testpmd."""
+        mark = len(self.log())
+        self.command('show port stats all')
+        host.wait_until(lambda: self.log()[mark:].count('Tx-pps') >= 2,
+                        'testpmd port statistics', detail=self.log)
+        stats = {}
+        port = None
+        for line in self.log()[mark:].splitlines():
+            fields = line.replace(':', ' ').split()
+            if 'statistics' in fields and 'port' in fields:
+                port = int(fields[fields.index('port') + 1])
+                stats[port] = {}
+            elif port is not None and fields[:1] in (['RX-packets'],
+                                                     ['TX-packets']):
+                stats[port][fields[0][:2].lower()] = int(fields[1])
+        return stats
 
     def running(self):
         return self.process.poll() is None

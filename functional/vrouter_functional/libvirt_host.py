@@ -59,6 +59,11 @@ class Libvirt(fixtures.Fixture):
                 'tools/functional-job, which starts libvirtd' % (URI, exc))
         self.addCleanup(self.conn.close)
 
+    def qemu_version(self):
+        """QEMU's version, as (major, minor)."""
+        version = self.conn.getVersion()
+        return version // 1000000, version // 1000 % 1000
+
     @classmethod
     def schema(cls):
         if cls._schema is None:
@@ -172,7 +177,9 @@ class Console(object):
             return ''
 
     def reports(self, event=None):
-        lines = [line.strip() for line in self.text().splitlines()]
+        # Whole lines only: virtlogd may have written part of the last.
+        lines = [line.strip() for line in
+                 self.text().splitlines(keepends=True) if line.endswith('\n')]
         reports = [Report(line) for line in lines
                    if line.startswith(REPORT_PREFIX)]
         return [r for r in reports if event is None or r.event == event]

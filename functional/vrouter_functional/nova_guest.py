@@ -135,15 +135,31 @@ class Port(object):
             'meta': {},
         }
 
-    def guest_args(self):
-        """Kernel command line words telling the guest its address."""
-        if self.datapath != KERNEL:
-            # vhost-user under TCG: QEMU crashes once the guest drives the
-            # rings (bindings.md), so the guest leaves the NIC alone.
+    def guest_args(self, traffic=None):
+        """Kernel command line words telling the guest its address.
+
+        :param traffic: whether the guest uses its NIC; by default only
+            on taps (a vhost-user data path needs a forwarding backend)
+        """
+        if traffic is None:
+            traffic = self.datapath == KERNEL
+        if not traffic:
             return ['vrtest.net=none']
         return ['vrtest.ip=' + ADDRESS,
                 'vrtest.prefix=%d' % PREFIX_LENGTH,
                 'vrtest.gw=' + GATEWAY]
+
+
+def shared_memory_backing():
+    """File-backed shared memory, as Nova's [libvirt]file_backed_memory
+    gives it: vhost-user needs the guest's memory shared with the backend.
+    """
+    membacking = vconfig.LibvirtConfigGuestMemoryBacking()
+    membacking.filesource = True
+    membacking.sharedaccess = True
+    membacking.allocateimmediate = True
+    membacking.discard = True
+    return membacking
 
 
 class Instance(object):
@@ -217,12 +233,7 @@ class Instance(object):
         guest.features = [vconfig.LibvirtConfigGuestFeatureACPI(),
                           vconfig.LibvirtConfigGuestFeatureAPIC()]
         if shared_memory:
-            membacking = vconfig.LibvirtConfigGuestMemoryBacking()
-            membacking.filesource = True
-            membacking.sharedaccess = True
-            membacking.allocateimmediate = True
-            membacking.discard = True
-            guest.membacking = membacking
+            guest.membacking = shared_memory_backing()
         for interface in interfaces:
             guest.add_device(interface)
         serial = vconfig.LibvirtConfigGuestSerial()

@@ -100,3 +100,33 @@ class KernelVRouterTest(base.FunctionalTestCase):
         self.assertDestroyed(domain, path)
         node.unplug(self.instance, self.port)
         self.assertUnregistered(node, self.port)
+
+    def test_leftover_tap_before_start(self):
+        # A persistent tap of the port's name, as the older
+        # vif_plug_vrouter plugin made them, that nothing holds any more:
+        # libvirt would refuse to start the guest ("The <tap> interface
+        # already exists"), on libvirt 9.0 and 11.3 alike.
+        host.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
+        self.addCleanup(self._delete_netdev, self.port.devname)
+        node = self.compute_host()
+        path = self.useFixture(datapath.KernelDatapath(
+            node.agent, self.port.id, GATEWAY))
+
+        # Nova's driver removes it when it plugs the port.
+        node.plug(self.instance, self.port)
+        self.assertFalse(host.netdev_exists(self.port.devname))
+        self.assertRegistered(node, self.instance, self.port,
+                              self.port.devname)
+        domain, console, _ = self.define(self.instance, [self.port])
+        domain.start()
+        self.assertEthernetInterface(domain)
+        self.assertGuestReachesGateway(console, domain, path, self.port)
+
+        self.assertDestroyed(domain, path)
+        node.unplug(self.instance, self.port)
+        self.assertUnregistered(node, self.port)
+
+    @staticmethod
+    def _delete_netdev(name):
+        if host.netdev_exists(name):
+            host.ip('link', 'delete', name)

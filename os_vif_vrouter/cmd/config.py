@@ -45,7 +45,8 @@ def add_arguments(parser):
              'files oslo.config finds for nova)')
     parser.add_argument(
         '--config-dir', action='append', dest='config_dir', metavar='DIR',
-        help='a directory of *.conf files of nova-compute (as --config-file)')
+        help='a directory of nova-compute configuration files, each '
+             'ending in .conf (as --config-file)')
 
 
 def load(args):

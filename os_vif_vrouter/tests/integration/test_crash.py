@@ -40,6 +40,7 @@ PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'
 CHILD = textwrap.dedent('''
     import sys, threading
     from os_vif_vrouter import port_file, privileged, privsep
+    from os_vif_vrouter.tests import watched_os
     port_dir, port_id, pause_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
     contents = [sys.stdin.readline().rstrip('\\n') for _ in range(2)]
     privsep.vif_plug.set_client_mode(False)
@@ -49,7 +50,7 @@ CHILD = textwrap.dedent('''
             print('paused', flush=True)
             threading.Event().wait()
 
-    port_file._after_chunk = hook
+    port_file.os = watched_os.WatchedOs(hook)
     i = 0
     while True:
         privileged.write_port_file(port_dir, port_id, contents[i % 2])

@@ -33,6 +33,7 @@ from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import classic_files
 from os_vif_vrouter.tests import fake_sysfs
 from os_vif_vrouter.tests import vifs
+from os_vif_vrouter.tests import watched_os
 from os_vif_vrouter import vrouter
 
 PF = '0000:0a:00.0'
@@ -311,8 +312,7 @@ class TestKernel(PluginTestCase):
         def disk_full(written):
             raise OSError(28, 'No space left on device')
 
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', disk_full))
+        self.useFixture(watched_os.watch_port_file_writes(disk_full))
         exc = self.assertRaises(exception.VRouterPlugError, self.plugin.plug,
                                 vif, self.info)
         self.assertIsInstance(exc.error, exception.PortFileError)

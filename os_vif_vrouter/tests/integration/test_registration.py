@@ -28,6 +28,7 @@ from os_vif_vrouter import registration
 from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
+from os_vif_vrouter.tests import watched_os
 
 
 def disk_full(written):
@@ -103,8 +104,7 @@ class TestRegistrar(base.TestCase):
         self.assertEqual(changed, self.registrar.read(self.vif.id))
 
     def test_write_failure_changes_nothing_at_the_agent(self):
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', disk_full))
+        self.useFixture(watched_os.watch_port_file_writes(disk_full))
         exc = self.assertRaises(exception.PortFileError,
                                 self.registrar.register, self.request, True)
         self.assertIn('No space left on device', str(exc))
@@ -124,8 +124,7 @@ class TestRegistrar(base.TestCase):
 
     def test_changed_replug_on_a_full_disk_keeps_the_port(self):
         self.registrar.register(self.request, True)
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', disk_full))
+        self.useFixture(watched_os.watch_port_file_writes(disk_full))
         exc = self.assertRaises(exception.PortFileError,
                                 self.registrar.register, self.changed(), True)
         self.assertIn(self.vif.id, str(exc))

@@ -20,6 +20,7 @@ import fixtures
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_file
 from os_vif_vrouter.tests import base
+from os_vif_vrouter.tests import watched_os
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'
 
@@ -56,8 +57,7 @@ class TestPortFile(base.TestCase):
 
     def test_big_content_written_in_chunks(self):
         seen = []
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', seen.append))
+        self.useFixture(watched_os.watch_port_file_writes(seen.append))
         data = b'x' * (3 * 64 * 1024 + 5)
         port_file.write(self.dir, PORT, data)
         self.assertEqual([65536, 131072, 196608, len(data)], seen)
@@ -70,8 +70,7 @@ class TestPortFile(base.TestCase):
         def fail(written):
             raise OSError(28, 'No space left on device')
 
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', fail))
+        self.useFixture(watched_os.watch_port_file_writes(fail))
         exc = self.assertRaises(exception.PortFileError, port_file.write,
                                 self.dir, PORT, b'new')
         self.assertIn('No space left on device', str(exc))
@@ -85,8 +84,7 @@ class TestPortFile(base.TestCase):
         def look(written):
             names.extend(os.listdir(self.dir))
 
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.port_file._after_chunk', look))
+        self.useFixture(watched_os.watch_port_file_writes(look))
         port_file.write(self.dir, PORT, b'{}')
         self.assertEqual(1, len(names))
         self.assertTrue(names[0].startswith('.' + PORT + '.'))

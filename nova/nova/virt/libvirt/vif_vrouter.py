@@ -21,14 +21,18 @@ unchanged.  Plugging is done by the vRouter os-vif plugin ('vrouter' and
 registers the port with the vRouter agent on this host.
 """
 
+import os
+
 import os_vif
 from os_vif import exception as osv_exception
+from oslo_concurrency import processutils
 from oslo_log import log as logging
 
 import nova.conf
 from nova import exception
 from nova.i18n import _
 from nova.network import model_vrouter
+import nova.privsep.linux_net
 from nova.virt.libvirt import designer
 from nova.virt.libvirt import vif as libvirt_vif
 
@@ -113,6 +117,62 @@ def _missing_plugins():
             if not info.has_plugin(name)]
 
 
+_SYS_CLASS_NET = '/sys/class/net'
+# linux/if_tun.h: the tap outlives the last file descriptor open on it.
+_IFF_PERSIST = 0x0800
+
+
+def _read_netdev_attribute(name, attribute):
+    """A network device's sysfs attribute, or None if it cannot be read.
+
+    None when there is no such device or attribute (only taps have
+    tun_flags), or when the kernel refuses to tell (a device that is down
+    has no carrier to read).
+    """
+    try:
+        with open(os.path.join(_SYS_CLASS_NET, name, attribute)) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def _remove_leftover_tap(vif):
+    """Delete a tap of the port's name that nothing holds any more.
+
+    libvirt creates a kernel vRouter port's tap when the domain starts and
+    refuses to start it if a device of that name already exists ("The
+    <tap> interface already exists", libvirt 9.0 and 11.3 alike); with
+    ``managed='no'`` it would use it, but then a live migration's
+    destination, which has no tap, could not start the guest.  The taps
+    libvirt makes go away with QEMU's last file descriptor, so a tap that
+    exists before start is a persistent one left behind (by the older
+    ``vif_plug_vrouter`` plugin, which made them, or by hand) and nothing
+    holds it: the kernel keeps its carrier off while no process has it
+    open.  A tap in use (a running guest's, whose VIFs are plugged again
+    when nova-compute starts) is left alone.
+
+    :param vif: the os-vif VIFGeneric of a kernel vRouter port
+    :raises: exception.VirtualInterfacePlugException naming the port and
+        the tap if it cannot be deleted
+    """
+    flags = _read_netdev_attribute(vif.vif_name, 'tun_flags')
+    if flags is None or not int(flags, 16) & _IFF_PERSIST:
+        return
+    if _read_netdev_attribute(vif.vif_name, 'carrier') == '1':
+        return
+    LOG.warning("Removing tap %(tap)s of vRouter port %(port_id)s: a "
+                "persistent tap left behind, that no process holds, would "
+                "stop libvirt from starting the guest.",
+                {'tap': vif.vif_name, 'port_id': vif.id})
+    try:
+        nova.privsep.linux_net.delete_net_dev(vif.vif_name)
+    except processutils.ProcessExecutionError as ex:
+        raise exception.VirtualInterfacePlugException(
+            _("Failed to plug vRouter VIF %(port_id)s: cannot remove its "
+              "leftover tap %(tap)s: %(cause)s") %
+            {'port_id': vif.id, 'tap': vif.vif_name, 'cause': ex}) from ex
+
+
 class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
     """Generic libvirt VIF driver with first-class vRouter support."""
 
@@ -181,6 +241,9 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         """
         try:
             vif_obj = model_vrouter.nova_to_osvif_vif(vif)
+            if (model_vrouter.get_datapath(vif) ==
+                    model_vrouter.DATAPATH_KERNEL):
+                _remove_leftover_tap(vif_obj)
             os_vif.plug(vif_obj,
                         model_vrouter.nova_to_osvif_instance(instance))
         except osv_exception.NoMatchingPlugin as ex:

@@ -13,14 +13,17 @@
 #    under the License.
 
 import copy
+import os
 from unittest import mock
 
 import ddt
+import fixtures
 import os_vif
 from os_vif.objects import fields as osv_fields
 from os_vif.objects import host_info as osv_host_info
 from os_vif.objects import vif as osv_vif
 from os_vif import plugin as osv_plugin
+from oslo_concurrency import processutils
 from stevedore import extension
 
 from nova import exception
@@ -149,6 +152,11 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
         # Multiqueue limits depend on the host kernel.
         self.libvirt.mock_uname.return_value = fakelibvirt.os_uname(
             'Linux', '', '5.10.13-200-generic', '', 'x86_64')
+        # No device of the port's name on this host: see
+        # LibvirtVRouterLeftoverTapTestCase.
+        self.useFixture(fixtures.MockPatch(
+            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
+            return_value=None))
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
         self.instance = objects.Instance(
             uuid=INSTANCE_UUID, id=42, display_name='web "front" -- 1',
@@ -626,6 +634,107 @@ INVALID_VROUTER_VIFS = [
      dict(type='vrouter', vnic_type='direct', profile='0000:0a:00.1'),
      exception.VRouterVIFInvalid, 'profile'),
 ]
+
+
+@ddt.ddt
+class LibvirtVRouterLeftoverTapTestCase(test.NoDBTestCase):
+    """A tap of a kernel port's name that exists before plug."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
+        self.instance = objects.Instance(
+            uuid=INSTANCE_UUID, id=42, display_name='web',
+            project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390')
+        self.plugin = PluginRecorder()
+        _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
+        self.sysfs = {}
+        self.useFixture(fixtures.MockPatch(
+            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
+            side_effect=lambda name, attribute: self.sysfs.get(
+                (name, attribute))))
+        self.delete = self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.delete_net_dev')).mock
+
+    def _tap(self, flags, carrier):
+        self.sysfs[(DEVNAME, 'tun_flags')] = flags
+        self.sysfs[(DEVNAME, 'carrier')] = carrier
+
+    @ddt.data(
+        # A persistent tap nobody holds: up without carrier, or down.
+        ('0x1802', '0'),
+        ('0x1802', None),
+        # The same, made with multiqueue.
+        ('0x1902', '0'),
+    )
+    @ddt.unpack
+    def test_leftover_tap_removed_before_plug(self, flags, carrier):
+        self._tap(flags, carrier)
+        self.delete.side_effect = lambda name: self.assertEqual(
+            [], self.plugin.calls, 'the tap must go before the agent has '
+            'the port')
+        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
+                         vif_kernel)
+        self.delete.assert_called_once_with(DEVNAME)
+        self.assertEqual(['plug'], [op for op, _, _ in self.plugin.calls])
+
+    @ddt.data(
+        # A running guest's tap: libvirt's are not persistent.
+        ('0x1002', '1'),
+        ('0x1002', None),
+        # A persistent tap a process holds (its carrier is on).
+        ('0x1802', '1'),
+    )
+    @ddt.unpack
+    def test_tap_in_use_kept(self, flags, carrier):
+        self._tap(flags, carrier)
+        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
+                         vif_kernel)
+        self.delete.assert_not_called()
+        self.assertEqual(['plug'], [op for op, _, _ in self.plugin.calls])
+
+    def test_no_tap(self):
+        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
+                         vif_kernel)
+        self.delete.assert_not_called()
+
+    def test_other_datapaths_untouched(self):
+        self._tap('0x1802', '0')
+        for vif in (LibvirtVRouterVIFDriverTestCase.vif_dpdk,
+                    LibvirtVRouterVIFDriverTestCase.vif_forwarder):
+            self.driver.plug(self.instance, vif)
+        self.delete.assert_not_called()
+
+    def test_removal_failure_names_port_and_tap(self):
+        self._tap('0x1802', '0')
+        self.delete.side_effect = processutils.ProcessExecutionError(
+            stderr='RTNETLINK answers: Operation not permitted')
+        exc = self.assertRaises(
+            exception.VirtualInterfacePlugException, self.driver.plug,
+            self.instance, LibvirtVRouterVIFDriverTestCase.vif_kernel)
+        self.assertIn('Failed to plug vRouter VIF %s: cannot remove its '
+                      'leftover tap %s: ' % (PORT_ID, DEVNAME), str(exc))
+        self.assertIn('Operation not permitted', str(exc))
+        # Nothing half-done: the agent never heard of the port.
+        self.assertEqual([], self.plugin.calls)
+
+
+class LibvirtVRouterNetdevAttributeTestCase(test.NoDBTestCase):
+
+    def test_read(self):
+        path = self.useFixture(fixtures.TempDir()).path
+        os.makedirs(os.path.join(path, DEVNAME))
+        with open(os.path.join(path, DEVNAME, 'tun_flags'), 'w') as f:
+            f.write('0x1802\n')
+        self.useFixture(fixtures.MockPatch(
+            'nova.virt.libvirt.vif_vrouter._SYS_CLASS_NET', path))
+        self.assertEqual(
+            '0x1802', vif_vrouter._read_netdev_attribute(DEVNAME, 'tun_flags'))
+        self.assertIsNone(
+            vif_vrouter._read_netdev_attribute(DEVNAME, 'carrier'))
+        self.assertIsNone(
+            vif_vrouter._read_netdev_attribute('nodev0', 'carrier'))
 
 
 @ddt.ddt
