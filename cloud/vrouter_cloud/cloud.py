@@ -184,9 +184,37 @@ def _write_openrc(layout, resources):
     return path
 
 
+def _clear_stale_state(layout, processes):
+    """Start from nothing: remove what a cloud never taken down left.
+
+    A cloud whose processes were killed (its session ended, the machine
+    rebooted) leaves its databases, its libvirtd's domains and the
+    datapath's devices: a new cloud on top of them fails (cells that
+    already exist) or inherits servers no one asked for.  A cloud that
+    still runs is refused instead: take it down first.
+    """
+    alive = [name for name in processes.names() if processes.running(name)]
+    if alive:
+        raise procs.ServiceFailed(
+            'a cloud is already up in %s (%s): take it down first' % (
+                layout.run_dir, ', '.join(alive)))
+    stale = [name for name in ('data', 'pids', 'etc')
+             if os.path.exists(layout.path(name))]
+    if not stale:
+        return
+    # The datapath's devices have fixed names: only a cloud of this run
+    # directory can have left them (one cloud a host: fixed ports).
+    removed = datapath.cleanup()
+    for name in stale:
+        shutil.rmtree(layout.path(name))
+    _say('removed what a cloud not taken down left: %s' % ', '.join(
+        ['%s/' % name for name in stale] + removed))
+
+
 def up(layout):
     processes = procs.Processes(layout)
     phases = Phases()
+    _clear_stale_state(layout, processes)
     os.makedirs(layout.path('log'), exist_ok=True)
     config.write_all(layout)
     bootstrap.write_clouds_yaml(layout)

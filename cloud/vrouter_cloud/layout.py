@@ -76,10 +76,12 @@ class Layout(object):
     """
 
     def __init__(self, top, run_dir=None, port_base=None):
-        self.top = top
-        self.build = os.path.join(top, '.cloud-build')
-        self.run_dir = run_dir or os.environ.get(
-            'VRCLOUD_RUN_DIR') or os.path.join(self.build, 'run')
+        # Absolute: the paths go into configuration files that other
+        # processes read from other directories.
+        self.top = os.path.abspath(top)
+        self.build = os.path.join(self.top, '.cloud-build')
+        self.run_dir = os.path.abspath(run_dir or os.environ.get(
+            'VRCLOUD_RUN_DIR') or os.path.join(self.build, 'run'))
         self.port_base = int(port_base or os.environ.get(
             'VRCLOUD_PORT_BASE') or DEFAULT_PORT_BASE)
         self.venv = os.path.join(self.build, 'venv')

@@ -152,8 +152,10 @@ class VRouterPortsTest(base.VRouterNodeTest):
         self.assertEqual(len(first) + 1, len(ports))
         body = self.interfaces_client.delete_interface(server['id'],
                                                        attached['port_id'])
+        # The instance action's events, which the waiter reads, are shown
+        # to admins only (Nova's default policy).
         waiters.wait_for_interface_detach(
-            self.servers_client, server['id'], attached['port_id'],
+            self.admin_servers_client, server['id'], attached['port_id'],
             body.response['x-openstack-request-id'])
         self.assert_node_forgot([attached['port_id']])
         self.assert_node_agrees(server['id'])
