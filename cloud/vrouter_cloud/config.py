@@ -38,9 +38,8 @@ MECHANISM_DRIVER = 'vrouter_test'
 COMPUTE_HOST = 'vrcloud-node1'
 
 
-def _write(path, sections):
-    """Write an ini file from [(section, {key: value})]."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+def render_ini(sections):
+    """The text of an ini file from [(section, {key: value})]."""
     lines = []
     for section, options in sections:
         lines.append('[%s]' % section)
@@ -49,8 +48,14 @@ def _write(path, sections):
                 value = 'true' if value else 'false'
             lines.append('%s = %s' % (key, value))
         lines.append('')
+    return '\n'.join(lines)
+
+
+def _write(path, sections):
+    """Write an ini file from [(section, {key: value})]."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
-        f.write('\n'.join(lines))
+        f.write(render_ini(sections))
 
 
 def _authtoken(layout, user):

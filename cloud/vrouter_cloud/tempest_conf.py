@@ -33,20 +33,9 @@ import sys
 import tempest
 
 from vrouter_cloud import bootstrap
+from vrouter_cloud import config
 from vrouter_cloud import infra
 from vrouter_cloud import layout as cloud_layout
-
-
-def _ini(sections):
-    lines = []
-    for section, options in sections:
-        lines.append('[%s]' % section)
-        for key, value in options.items():
-            if isinstance(value, bool):
-                value = 'true' if value else 'false'
-            lines.append('%s = %s' % (key, value))
-        lines.append('')
-    return '\n'.join(lines)
 
 
 def write(layout, workspace):
@@ -57,7 +46,7 @@ def write(layout, workspace):
     flavor = conn.compute.find_flavor(bootstrap.FLAVOR)
     flavor_alt = conn.compute.find_flavor(bootstrap.FLAVOR_ALT)
     extensions = sorted(e.alias for e in conn.network.extensions())
-    conf = _ini([
+    conf = config.render_ini([
         ('DEFAULT', {
             'log_dir': os.path.join(workspace, 'logs'),
             'log_file': 'tempest.log',
