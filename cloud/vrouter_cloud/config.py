@@ -58,9 +58,9 @@ def _write(path, sections):
         f.write(render_ini(sections))
 
 
-def _authtoken(layout, user):
+def _account(layout, user):
+    """The password credentials of one service's account."""
     return {
-        'www_authenticate_uri': layout.url('keystone', '/v3'),
         'auth_url': layout.url('keystone', '/v3'),
         'auth_type': 'password',
         'username': user,
@@ -68,23 +68,20 @@ def _authtoken(layout, user):
         'project_name': 'service',
         'user_domain_name': 'Default',
         'project_domain_name': 'Default',
-        'memcached_servers': '',
-        'service_token_roles_required': True,
     }
+
+
+def _authtoken(layout, user):
+    """A [keystone_authtoken] section: the service checks tokens."""
+    return dict(_account(layout, user),
+                www_authenticate_uri=layout.url('keystone', '/v3'),
+                memcached_servers='',
+                service_token_roles_required=True)
 
 
 def _service_auth(layout, user):
     """An [nova]/[neutron]/[placement] section of one service's account."""
-    return {
-        'auth_url': layout.url('keystone', '/v3'),
-        'auth_type': 'password',
-        'username': user,
-        'password': layout.password,
-        'project_name': 'service',
-        'user_domain_name': 'Default',
-        'project_domain_name': 'Default',
-        'region_name': 'RegionOne',
-    }
+    return dict(_account(layout, user), region_name='RegionOne')
 
 
 def _privsep(layout, conf):
