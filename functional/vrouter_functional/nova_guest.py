@@ -200,6 +200,18 @@ class Instance(object):
             self.instance, self.vif(port), self.image_meta, self.flavor,
             virt_type)
 
+    def tcg_guest(self, kernel):
+        """A bare guest config of this instance (TCG, direct kernel boot)."""
+        guest = vconfig.LibvirtConfigGuest()
+        guest.virt_type = 'qemu'
+        guest.name = self.name
+        guest.uuid = self.instance.uuid
+        guest.memory = self.flavor.memory_mb * 1024
+        guest.vcpus = self.flavor.vcpus
+        guest.os_type = 'hvm'
+        guest.os_kernel = kernel
+        return guest
+
     def guest(self, interfaces, files_dir, guest_args=(),
               shared_memory=False):
         """The whole guest config, as an lxml element.
@@ -219,14 +231,7 @@ class Instance(object):
                 raise RuntimeError('%s is missing: run tools/functional-setup'
                                    % source)
             shutil.copy(source, os.path.join(files_dir, name))
-        guest = vconfig.LibvirtConfigGuest()
-        guest.virt_type = 'qemu'
-        guest.name = self.name
-        guest.uuid = self.instance.uuid
-        guest.memory = self.flavor.memory_mb * 1024
-        guest.vcpus = self.flavor.vcpus
-        guest.os_type = 'hvm'
-        guest.os_kernel = os.path.join(files_dir, 'vmlinuz')
+        guest = self.tcg_guest(os.path.join(files_dir, 'vmlinuz'))
         guest.os_initrd = os.path.join(files_dir, 'initramfs.gz')
         guest.os_cmdline = ' '.join(['console=ttyS0', 'panic=-1'] +
                                     list(guest_args))

@@ -52,6 +52,20 @@ class KernelVRouterTest(base.FunctionalTestCase):
                          path.netns.has_netdev(self.port.devname)),
             'removal of tap %s' % self.port.devname)
 
+    def boot_and_reach_gateway(self, path):
+        """Define and start the guest; it reaches the gateway on its tap."""
+        domain, console, _ = self.define(self.instance, [self.port])
+        domain.start()
+        self.assertEthernetInterface(domain)
+        self.assertGuestReachesGateway(console, domain, path, self.port)
+        return domain
+
+    def delete(self, node, domain, path):
+        """Delete, as Nova does it: destroy the domain, then unplug."""
+        self.assertDestroyed(domain, path)
+        node.unplug(self.instance, self.port)
+        self.assertUnregistered(node, self.port)
+
     def test_plug_boot_ping_unplug(self):
         node = self.compute_host()
         path = self.useFixture(datapath.KernelDatapath(
@@ -62,15 +76,9 @@ class KernelVRouterTest(base.FunctionalTestCase):
         registered = self.assertRegistered(node, self.instance, self.port,
                                            self.port.devname)
         self.assertNotIn('vhostuser-mode', registered)
-        domain, console, _ = self.define(self.instance, [self.port])
-        domain.start()
-        self.assertEthernetInterface(domain)
-        self.assertGuestReachesGateway(console, domain, path, self.port)
+        domain = self.boot_and_reach_gateway(path)
 
-        # Delete, as Nova does it: destroy the domain, then unplug.
-        self.assertDestroyed(domain, path)
-        node.unplug(self.instance, self.port)
-        self.assertUnregistered(node, self.port)
+        self.delete(node, domain, path)
         self.assertIn(('DELETE', '/port/' + self.port.id, 200),
                       node.agent.requests)
 
@@ -97,9 +105,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
                               self.port.devname)
         self.assertGuestReachesGateway(console, domain, path, self.port)
 
-        self.assertDestroyed(domain, path)
-        node.unplug(self.instance, self.port)
-        self.assertUnregistered(node, self.port)
+        self.delete(node, domain, path)
 
     def test_leftover_tap_before_start(self):
         # A persistent tap of the port's name, as the older
@@ -117,14 +123,9 @@ class KernelVRouterTest(base.FunctionalTestCase):
         self.assertFalse(host.netdev_exists(self.port.devname))
         self.assertRegistered(node, self.instance, self.port,
                               self.port.devname)
-        domain, console, _ = self.define(self.instance, [self.port])
-        domain.start()
-        self.assertEthernetInterface(domain)
-        self.assertGuestReachesGateway(console, domain, path, self.port)
+        domain = self.boot_and_reach_gateway(path)
 
-        self.assertDestroyed(domain, path)
-        node.unplug(self.instance, self.port)
-        self.assertUnregistered(node, self.port)
+        self.delete(node, domain, path)
 
     @staticmethod
     def _delete_netdev(name):

@@ -31,7 +31,6 @@ import libvirt
 from lxml import etree
 
 from nova.network import model as network_model
-from nova.virt.libvirt import config as vconfig
 
 from vrouter_functional import base
 from vrouter_functional import nova_guest
@@ -55,14 +54,7 @@ class BindingSchemaTest(base.FunctionalTestCase):
     def _domain(self, instance, interface):
         # The rest of the guest as on this host (TCG): only the interface
         # changes between KVM's and TCG's config.
-        guest = vconfig.LibvirtConfigGuest()
-        guest.virt_type = 'qemu'
-        guest.name = instance.name
-        guest.uuid = instance.instance.uuid
-        guest.memory = instance.flavor.memory_mb * 1024
-        guest.vcpus = instance.flavor.vcpus
-        guest.os_type = 'hvm'
-        guest.os_kernel = '/nonexistent/vmlinuz'
+        guest = instance.tcg_guest('/nonexistent/vmlinuz')
         # What vhost-user needs (libvirt 11 checks it at define), harmless
         # for the other interfaces.
         guest.membacking = nova_guest.shared_memory_backing()
