@@ -12,45 +12,72 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Where the cloud keeps everything, and the names and ports it uses.
+"""Where the cloud keeps everything, and the names, addresses and ports.
 
 One run directory holds every service's configuration (``etc/``), log
-(``log/``), pid record (``pids/``) and data (``data/``), so that ``down``
-finds all of it and a failed run leaves its logs in one place.
+(``log/``), pid record (``pids/``) and data (``data/``), and each compute
+node's own directories (``nodes/<node>/``), so that ``down`` finds all of
+it and a failed run leaves its logs in one place.
 
 Everything the cloud creates on the host carries the prefix ``vrc``
 (``vrcloud`` where the name has room), so that the functional suite or
-another cloud can tell it from theirs: libvirt domains ``vrcloud-%08x``,
-bridges ``vrcb-<network>``, veth pairs ``vrcg-``/``vrcu-``, the gateway
-namespace ``vrcloud-gw``.
+another job can tell it from theirs: libvirt domains ``vrcloud-%08x``,
+namespaces ``vrcloud-gw`` and ``vrcloud-node<N>``, the management bridge
+``vrcm-br`` and its veths ``vrcm-<namespace>``.
 
-TCP ports: ``VRCLOUD_PORT_BASE`` (default 19400) plus a fixed offset each,
-all on 127.0.0.1 (the agent on 127.0.0.1 too).
+The networks (all private to this machine; see ``underlay``):
+
+- management and underlay, ``MANAGEMENT_CIDR``: the host (the control
+  plane's services listen there), the gateway namespace and each node;
+  the nodes' VXLAN tunnels run over it, and live migration, the disk
+  copies of cold migration and the nodes' libvirtd too;
+- the guests' networks, inside ``GUEST_CIDR``: one L2 segment per
+  virtual network across the nodes and the gateway (VXLAN);
+- floating IPs, ``FLOATING_CIDR``: the external network's subnet; the
+  host routes it, and the guests' range, to the gateway namespace, which
+  translates floating IPs to fixed ones.
+
+TCP ports of the control plane: ``VRCLOUD_PORT_BASE`` (default 19400)
+plus a fixed offset each, on the management address.
 """
 
+import ipaddress
 import os
+import uuid
 
 PREFIX = 'vrc'
 DOMAIN_TEMPLATE = 'vrcloud-%08x'
+NAMESPACE_PREFIX = 'vrcloud-'
 GATEWAY_NETNS = 'vrcloud-gw'
+NODE_NAME_TEMPLATE = 'vrcloud-node%d'
+
+# The host's bridge that joins the namespaces, and the veths to it: the
+# host end is named after the namespace (``vrcm-gw``, ``vrcm-node1``), the
+# namespace end is UNDERLAY_DEVICE there.
+MANAGEMENT_BRIDGE = 'vrcm-br'
+MANAGEMENT_VETH_PREFIX = 'vrcm-'
+UNDERLAY_DEVICE = 'eth0'
+# Per virtual network, in the gateway namespace and on each node: a
+# bridge and the VXLAN device that extends it to the other namespaces.
 BRIDGE_PREFIX = 'vrcb-'
-# Per network: one end on the network's bridge, the other in the gateway
-# namespace holding the subnet's gateway address.
-GATEWAY_VETH_PREFIX = 'vrcg-'
-GATEWAY_PEER_PREFIX = 'vrcn-'
-# The host's link to the gateway namespace: the host reaches the guests
-# (tempest's SSH validation) through it, and only their subnets.
-UPLINK_HOST = 'vrcu-host'
-UPLINK_NETNS = 'vrcu-gw'
-UPLINK_HOST_ADDRESS = '10.198.255.1'
-UPLINK_NETNS_ADDRESS = '10.198.255.2'
-UPLINK_PREFIXLEN = 30
+VXLAN_PREFIX = 'vrcx-'
+VXLAN_PORT = 4789
+
+MANAGEMENT_CIDR = '10.198.0.0/24'
+CONTROL_ADDRESS = '10.198.0.1'
+GATEWAY_ADDRESS = '10.198.0.2'
+FIRST_NODE_HOST = 11
 # Every project network of the cloud lies in this range (tempest's
-# project_network_cidr; the network `up` creates): the host routes only
-# this range into the gateway namespace.
+# project_network_cidr; the networks `up` creates): the host routes it,
+# and only it, into the gateway namespace.
 GUEST_CIDR = '10.199.0.0/16'
 DEMO_CIDR = '10.199.255.0/24'
 SHARED_CIDR = '10.199.240.0/21'
+FLOATING_CIDR = '10.198.100.0/24'
+# Where guests find the metadata service (the gateway proxies it).
+METADATA_ADDRESS = '169.254.169.254'
+# The vRouter agent's port API, on every node (its own namespace).
+AGENT_PORT = 9091
 
 _OFFSETS = {
     'mysql': 0,
@@ -62,17 +89,31 @@ _OFFSETS = {
     'glance': 12,
     'neutron': 13,
     'nova': 14,
-    'agent': 15,
+    'nova-metadata': 16,
 }
 
 DEFAULT_PORT_BASE = 19400
+DEFAULT_NODES = 2
+MAX_NODES = 8
+
+
+def node_name(index):
+    return NODE_NAME_TEMPLATE % index
+
+
+def node_address(index):
+    return str(ipaddress.ip_network(MANAGEMENT_CIDR)[FIRST_NODE_HOST +
+                                                     index - 1])
 
 
 class Layout(object):
-    """Paths and ports of one cloud.
+    """Paths, addresses and ports of one cloud.
 
     :param top: the repository's root
-    :param run_dir: the run directory (default: ``.cloud-build/run``)
+    :param run_dir: the run directory (default: ``$VRCLOUD_RUN_DIR`` or
+        ``.cloud-build/run``)
+    :param port_base: the first TCP port (default: ``$VRCLOUD_PORT_BASE``
+        or 19400)
     """
 
     def __init__(self, top, run_dir=None, port_base=None):
@@ -91,7 +132,7 @@ class Layout(object):
         return self.port_base + _OFFSETS[name]
 
     def url(self, name, path=''):
-        return 'http://127.0.0.1:%d%s' % (self.port(name), path)
+        return 'http://%s:%d%s' % (CONTROL_ADDRESS, self.port(name), path)
 
     def path(self, *parts):
         return os.path.join(self.run_dir, *parts)
@@ -109,9 +150,20 @@ class Layout(object):
         return os.path.join(self.venv, 'bin', name)
 
     @property
-    def port_dir(self):
-        """The stand-in agent's port files (the plugin writes them too)."""
-        return self.data('ports')
+    def instances_path(self):
+        """Nova's instances_path, the same path on every node.
+
+        Nova copies a server's disks to the destination's instances_path
+        taken from the source's configuration: every node must use one
+        path.  Each node mounts its own directory there (Node), so that
+        storage is not shared and live migration is block migration.
+        """
+        return self.path('instances')
+
+    @property
+    def nodes_file(self):
+        """What tempest's plugin reads about the nodes (cloud up writes)."""
+        return self.etc('nodes.json')
 
     @property
     def mysql_socket(self):
@@ -123,7 +175,85 @@ class Layout(object):
 
     @property
     def transport_url(self):
-        return 'rabbit://guest:guest@127.0.0.1:%d/' % self.port('rabbit')
+        return 'rabbit://guest:guest@%s:%d/' % (
+            CONTROL_ADDRESS, self.port('rabbit'))
 
-    # One password for every account of this throw-away cloud.
+    def node(self, index):
+        return NodeLayout(self, index)
+
+    # One password for every account of this throw-away cloud, and the
+    # secret the metadata proxy signs instance ids with.
     password = 'vrcloud-secret'
+    metadata_secret = 'vrcloud-metadata-secret'
+
+
+class NodeLayout(object):
+    """The names, address and directories of one compute node.
+
+    :param layout: the cloud's Layout
+    :param index: the node's number, from 1
+    """
+
+    def __init__(self, layout, index):
+        self.cloud = layout
+        self.index = index
+        # Nova's host, the libvirt hostname (its UTS namespace), the
+        # Placement provider, the binding host and the network namespace.
+        self.name = node_name(index)
+        self.address = node_address(index)
+        self.netns = self.name
+        self.root = layout.path('nodes', self.name)
+        # libvirt refuses to migrate to a host whose UUID is its own: each
+        # node's libvirtd gets one of its own, stable across runs.
+        self.host_uuid = str(uuid.uuid5(uuid.NAMESPACE_DNS,
+                                        self.name + '.vrcloud'))
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def service(self, name):
+        """The name of a service of this node in the pid records."""
+        return '%s-%s' % (self.name, name)
+
+    def log(self, name):
+        return self.cloud.log(self.service(name))
+
+    @property
+    def etc(self):
+        return self.path('etc')
+
+    @property
+    def nova_conf(self):
+        return self.path('etc', 'nova.conf')
+
+    @property
+    def port_dir(self):
+        """The node agent's port files (the plugin writes them too)."""
+        return self.path('ports')
+
+    @property
+    def instances(self):
+        """What the node mounts at the cloud's instances_path."""
+        return self.path('instances')
+
+    @property
+    def state_path(self):
+        return self.path('nova')
+
+    @property
+    def libvirt_socket(self):
+        """The node's libvirtd socket, as the host sees it."""
+        return os.path.join(self.libvirt_dir('/run/libvirt'), 'libvirt-sock')
+
+    @property
+    def libvirt_uri(self):
+        """qemu:///system of the node's libvirtd, from the host."""
+        return 'qemu:///system?socket=%s' % self.libvirt_socket
+
+    def libvirt_dir(self, path):
+        """The node's own directory mounted at one of libvirt's paths."""
+        return self.path('libvirt', path.strip('/').replace('/', '-'))
+
+    @property
+    def agent_url(self):
+        return 'http://%s:%d' % (self.address, AGENT_PORT)
