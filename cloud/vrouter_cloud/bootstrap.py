@@ -30,7 +30,7 @@ IMAGE = 'vrcloud-guest'
 IMAGE_ALT = 'vrcloud-guest-alt'
 DEMO_NETWORK = 'vrcloud-demo'
 DEMO_ROUTER = 'vrcloud-demo'
-# Shared with every project: servers reach it without a router.
+# Shared with every project, with a router to the external network.
 SHARED_NETWORK = 'vrcloud-shared'
 # The external network: floating IPs (the gateway translates them).
 PUBLIC_NETWORK = 'vrcloud-public'
@@ -106,7 +106,10 @@ def create_resources(layout, conn):
         external_gateway_info={'network_id': public.id})
     conn.network.add_interface_to_router(router, subnet_id=subnet.id)
     shared = conn.network.create_network(name=SHARED_NETWORK, shared=True)
-    conn.network.create_subnet(
+    subnet = conn.network.create_subnet(
         name=SHARED_NETWORK, network_id=shared.id, ip_version=4,
         cidr=cloud_layout.SHARED_CIDR)
+    router = conn.network.create_router(
+        name=SHARED_NETWORK, external_gateway_info={'network_id': public.id})
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
     return {'images': images, 'network': network.id, 'public': public.id}

@@ -31,6 +31,13 @@ class VRouterNodeTest(base.BaseV2ComputeAdminTest):
     """Servers whose ports the vRouter nodes must agree about."""
 
     @classmethod
+    def setup_credentials(cls):
+        # A network, subnet and router of the test project's own, so that
+        # validation reaches its servers over floating IPs.
+        cls.prepare_instance_network()
+        super().setup_credentials()
+
+    @classmethod
     def setup_clients(cls):
         super().setup_clients()
         cls.admin_ports_client = cls.os_admin.ports_client
