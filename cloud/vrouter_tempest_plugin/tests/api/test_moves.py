@@ -40,12 +40,17 @@ from vrouter_tempest_plugin.tests.api import base
 CONF = config.CONF
 
 
-@testtools.skipUnless(CONF.compute.min_compute_nodes > 1,
-                      'Less than 2 compute nodes, skipping multinode tests.')
-class VRouterMovesTest(base.VRouterNodeTest):
+class _MovesTest(base.VRouterNodeTest):
 
     # Services by id, force down: 2.53.
     min_microversion = '2.53'
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if CONF.compute.min_compute_nodes < 2:
+            raise cls.skipException('Less than 2 compute nodes, skipping '
+                                    'multinode tests.')
 
     def _server(self):
         validation_resources = self.get_test_validation_resources(
@@ -72,6 +77,24 @@ class VRouterMovesTest(base.VRouterNodeTest):
         self._ssh({'id': server_id}, validation_resources)
         return ports
 
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.admin_services_client = cls.os_admin.services_client
+
+    def wait_for(self, server_id, status):
+        waiters.wait_for_server_status(self.admin_servers_client, server_id,
+                                       status)
+
+    def _wait_host_change(self, server_id, source):
+        deadline = time.monotonic() + CONF.compute.build_timeout
+        while (self.host_of(server_id) == source and
+               time.monotonic() < deadline):
+            time.sleep(CONF.compute.build_interval)
+
+
+class VRouterMovesTest(_MovesTest):
+
     @decorators.idempotent_id('3d0f6a2b-9c1e-4b7d-8a5f-2e6c9b1d4f10')
     @testtools.skipUnless(CONF.compute_feature_enabled.live_migration,
                           'Live migration is not available.')
@@ -87,12 +110,6 @@ class VRouterMovesTest(base.VRouterNodeTest):
             self._wait_host_change(server['id'], source)
             self._assert_moved(server['id'], source, validation_resources)
         self.assertEqual(first, self.host_of(server['id']))
-
-    def _wait_host_change(self, server_id, source):
-        deadline = time.monotonic() + CONF.compute.build_timeout
-        while (self.host_of(server_id) == source and
-               time.monotonic() < deadline):
-            time.sleep(CONF.compute.build_interval)
 
     def _cold_migrate(self, server_id):
         source = self.host_of(server_id)
@@ -137,6 +154,14 @@ class VRouterMovesTest(base.VRouterNodeTest):
         self.resize_server(server['id'], CONF.compute.flavor_ref_alt)
         self._assert_moved(server['id'], source, validation_resources)
 
+
+@decorators.serial
+class VRouterEvacuateTest(_MovesTest):
+    """Runs alone: it stops a node's nova-compute under other tests.
+
+    tempest runs a serial class while no other test runs.
+    """
+
     @decorators.idempotent_id('a7c3e9b5-1d6f-4a8c-b4e2-5d7f9a1c3e14')
     def test_evacuate(self):
         server, validation_resources = self._server()
@@ -170,15 +195,20 @@ class VRouterMovesTest(base.VRouterNodeTest):
             host=host, binary='nova-compute')['services'][0]
 
     def _bring_back(self, host, service_id):
-        if self._compute_service(host)['state'] == 'up':
+        service = self._compute_service(host)
+        if service['state'] == 'up':
             return
         self.node_action(host, 'start-compute')
+        # A service forced down stays down whatever it reports: the
+        # operator lifts it once the host runs again.
+        if service['forced_down']:
+            self.admin_services_client.update_service(service_id,
+                                                      forced_down=False)
         deadline = time.monotonic() + CONF.compute.build_timeout
         while (self._compute_service(host)['state'] != 'up' and
                time.monotonic() < deadline):
             time.sleep(CONF.compute.build_interval)
-        self.admin_services_client.update_service(service_id,
-                                                  forced_down=False)
+        self.assertEqual('up', self._compute_service(host)['state'])
 
     def _assert_no_domain(self, host, server_id):
         domain = self.admin_servers_client.show_server(server_id)[
@@ -189,12 +219,3 @@ class VRouterMovesTest(base.VRouterNodeTest):
             time.sleep(CONF.compute.build_interval)
         self.assertIsNone(self.nodes[host].interfaces(domain),
                           'domain %s is still on %s' % (domain, host))
-
-    @classmethod
-    def setup_clients(cls):
-        super().setup_clients()
-        cls.admin_services_client = cls.os_admin.services_client
-
-    def wait_for(self, server_id, status):
-        waiters.wait_for_server_status(self.admin_servers_client, server_id,
-                                       status)
