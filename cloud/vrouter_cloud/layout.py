@@ -39,41 +39,54 @@ The networks (all private to this machine; see ``underlay``):
 
 TCP ports of the control plane: ``VRCLOUD_PORT_BASE`` (default 19400)
 plus a fixed offset each, on the management address.
+
+Several clouds on one machine: ``VRCLOUD_INSTANCE=N`` (default 0) gives
+a cloud its own names (``vrcloud<N>-``, devices ``vrc<N>...``), networks
+(``10.<198-2N>.0.0/24`` and so on) and ports (base ``19400 + 100 N``),
+so that two engineers' clouds, or a suite and a cloud, do not meet.
+Every process of a cloud must see the same value (``tools/cloud`` and
+the cloud's own services pass it on).
 """
 
 import ipaddress
 import os
 import uuid
 
-PREFIX = 'vrc'
-DOMAIN_TEMPLATE = 'vrcloud-%08x'
-NAMESPACE_PREFIX = 'vrcloud-'
-GATEWAY_NETNS = 'vrcloud-gw'
-NODE_NAME_TEMPLATE = 'vrcloud-node%d'
+INSTANCE = int(os.environ.get('VRCLOUD_INSTANCE') or 0)
+_SUFFIX = str(INSTANCE) if INSTANCE else ''
+
+NAME = 'vrcloud' + _SUFFIX
+# Network devices on the host: PREFIX, one letter, a dash.
+PREFIX = 'vrc' + _SUFFIX
+DOMAIN_TEMPLATE = NAME + '-%08x'
+NAMESPACE_PREFIX = NAME + '-'
+GATEWAY_NETNS = NAME + '-gw'
+NODE_NAME_TEMPLATE = NAME + '-node%d'
 
 # The host's bridge that joins the namespaces, and the veths to it: the
 # host end is named after the namespace (``vrcm-gw``, ``vrcm-node1``), the
 # namespace end is UNDERLAY_DEVICE there.
-MANAGEMENT_BRIDGE = 'vrcm-br'
-MANAGEMENT_VETH_PREFIX = 'vrcm-'
+MANAGEMENT_BRIDGE = PREFIX + 'm-br'
+MANAGEMENT_VETH_PREFIX = PREFIX + 'm-'
 UNDERLAY_DEVICE = 'eth0'
 # Per virtual network, in the gateway namespace and on each node: a
 # bridge and the VXLAN device that extends it to the other namespaces.
-BRIDGE_PREFIX = 'vrcb-'
-VXLAN_PREFIX = 'vrcx-'
+BRIDGE_PREFIX = PREFIX + 'b-'
+VXLAN_PREFIX = PREFIX + 'x-'
 VXLAN_PORT = 4789
 
-MANAGEMENT_CIDR = '10.198.0.0/24'
-CONTROL_ADDRESS = '10.198.0.1'
-GATEWAY_ADDRESS = '10.198.0.2'
+_NET = 198 - 2 * INSTANCE
+MANAGEMENT_CIDR = '10.%d.0.0/24' % _NET
+CONTROL_ADDRESS = '10.%d.0.1' % _NET
+GATEWAY_ADDRESS = '10.%d.0.2' % _NET
 FIRST_NODE_HOST = 11
 # Every project network of the cloud lies in this range (tempest's
 # project_network_cidr; the networks `up` creates): the host routes it,
 # and only it, into the gateway namespace.
-GUEST_CIDR = '10.199.0.0/16'
-DEMO_CIDR = '10.199.255.0/24'
-SHARED_CIDR = '10.199.240.0/21'
-FLOATING_CIDR = '10.198.100.0/24'
+GUEST_CIDR = '10.%d.0.0/16' % (_NET + 1)
+DEMO_CIDR = '10.%d.255.0/24' % (_NET + 1)
+SHARED_CIDR = '10.%d.240.0/21' % (_NET + 1)
+FLOATING_CIDR = '10.%d.100.0/24' % _NET
 # Where guests find the metadata service (the gateway proxies it).
 METADATA_ADDRESS = '169.254.169.254'
 # The vRouter agent's port API, on every node (its own namespace).
@@ -92,9 +105,15 @@ _OFFSETS = {
     'nova-metadata': 16,
 }
 
-DEFAULT_PORT_BASE = 19400
+DEFAULT_PORT_BASE = 19400 + 100 * INSTANCE
 DEFAULT_NODES = 2
 MAX_NODES = 8
+
+
+def is_cloud_device(name):
+    """Whether a network device's name is one of this cloud's."""
+    return (name.startswith(PREFIX) and len(name) > len(PREFIX) + 1 and
+            name[len(PREFIX)].isalpha() and name[len(PREFIX) + 1] == '-')
 
 
 def node_name(index):

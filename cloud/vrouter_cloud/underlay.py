@@ -83,7 +83,7 @@ def cleanup():
         netns.delete(name)
         removed.append('netns ' + name)
     for name in netns.netdevs():
-        if name.startswith(cloud_layout.PREFIX):
+        if cloud_layout.is_cloud_device(name):
             try:
                 netns.ip('link', 'del', name)
                 removed.append(name)

@@ -34,7 +34,7 @@ def _env(layout):
     base = layout.data('rabbitmq')
     return {
         'HOME': base,
-        'RABBITMQ_NODENAME': 'vrcloud@localhost',
+        'RABBITMQ_NODENAME': cloud_layout.NAME + '@localhost',
         'RABBITMQ_NODE_IP_ADDRESS': cloud_layout.CONTROL_ADDRESS,
         'RABBITMQ_NODE_PORT': str(layout.port('rabbit')),
         'RABBITMQ_DIST_PORT': str(layout.port('rabbit_dist')),

@@ -196,3 +196,37 @@ class NodesTest(testtools.TestCase):
                          described['nodes'][1]['agent_url'])
         self.assertEqual(['--top', top, 'node'],
                          described['node_command'][-3:])
+
+
+class InstanceTest(testtools.TestCase):
+    """Two clouds on one machine meet nowhere."""
+
+    def _layout(self, instance):
+        script = ('import json; from vrouter_cloud import layout as l; '
+                  'print(json.dumps([l.NAME, l.PREFIX, l.MANAGEMENT_CIDR, '
+                  'l.GUEST_CIDR, l.FLOATING_CIDR, l.DEFAULT_PORT_BASE, '
+                  'l.node_name(1), l.MANAGEMENT_BRIDGE, l.BRIDGE_PREFIX]))')
+        env = dict(os.environ, VRCLOUD_INSTANCE=str(instance))
+        env.pop('VRCLOUD_PORT_BASE', None)
+        return json.loads(subprocess.run(
+            [sys.executable, '-c', script], env=env, check=True,
+            capture_output=True, text=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__))))).stdout)
+
+    def test_second_cloud_has_its_own_names_networks_and_ports(self):
+        first, second = self._layout(0), self._layout(1)
+        self.assertEqual(['vrcloud', 'vrc', '10.198.0.0/24',
+                          '10.199.0.0/16', '10.198.100.0/24', 19400,
+                          'vrcloud-node1', 'vrcm-br', 'vrcb-'], first)
+        self.assertEqual(['vrcloud1', 'vrc1', '10.196.0.0/24',
+                          '10.197.0.0/16', '10.196.100.0/24', 19500,
+                          'vrcloud1-node1', 'vrc1m-br', 'vrc1b-'], second)
+
+    def test_each_cloud_cleans_only_its_own_devices(self):
+        # The first cloud's prefix is the start of the second's.
+        for name, ours in (('vrcm-br', True), ('vrcb-0123abcd', True),
+                           ('vrcm-node2', True), ('vrc1m-br', False),
+                           ('vrc1b-0123abcd', False), ('vrcloud', False),
+                           ('vrbp-gw', False), ('tap0123', False)):
+            self.assertEqual(ours, cloud_layout.is_cloud_device(name), name)
