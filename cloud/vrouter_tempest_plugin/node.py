@@ -22,7 +22,8 @@ libvirt domain XML), and compared with what Neutron and Nova say:
   of a server (device name ``("tap" + port id)[:14]``, MAC, first IPv4,
   the server's display name, instance, network);
 - ``Node.registration(port_id)``, ``Node.port_file(port_id)``,
-  ``Node.interfaces(domain)``: what the node has;
+  ``Node.interfaces(domain)``, ``Node.domains(prefix)``: what the node
+  has;
 - ``Node.disagreements(...)``: every difference, as sentences, so that a
   failing test says all that is wrong at once;
 - ``load(path)``: the cloud's nodes, by Nova host name, from the file
@@ -114,6 +115,16 @@ class Node(object):
     def port_files(self):
         return set(name for name in os.listdir(self.port_dir)
                    if not name.startswith('.'))
+
+    def domains(self, prefix=''):
+        """The names of the node's domains (running or not) starting with
+        prefix.
+        """
+        result = subprocess.run(
+            ['virsh', '-q', '-c', self.libvirt_uri, 'list', '--all',
+             '--name'], capture_output=True, text=True, check=True)
+        return sorted(name for name in result.stdout.split()
+                      if name.startswith(prefix))
 
     def domain_xml(self, domain):
         result = subprocess.run(
