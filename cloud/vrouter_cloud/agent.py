@@ -78,9 +78,12 @@ def main(argv=None):
                          port=args.port) as agent:
         kernel = datapath.KernelDatapath(agent, neutron, args.local,
                                          args.peer)
+        # The datapath follows the agent's ports: it starts once the port
+        # files are replayed, or its first round would find no port and
+        # take every running guest's tap off its segment.
+        agent.start()
         kernel.start()
         try:
-            agent.start()
             print('listening %d' % agent.port, flush=True)
             stop.wait()
         finally:

@@ -1,0 +1,48 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A node agent that starts takes over the datapath after its replay."""
+
+from unittest import mock
+
+import testtools
+
+from vrouter_cloud import agent
+
+
+class AgentStartTest(testtools.TestCase):
+
+    def test_datapath_starts_after_the_replay(self):
+        # The datapath's first round takes off their segments the taps of
+        # ports the agent does not have: before the port files are
+        # replayed, that is every running guest's tap.
+        calls = mock.MagicMock()
+        stand_in = calls.stand_in.return_value.__enter__.return_value
+        stand_in.port = 9091
+        with mock.patch.object(agent, '_LoggingStandIn', calls.stand_in), \
+                mock.patch.object(agent.datapath, 'KernelDatapath',
+                                  calls.datapath), \
+                mock.patch.object(agent, 'neutron_view'), \
+                mock.patch.object(agent, 'openstack'), \
+                mock.patch.object(agent, 'signal'), \
+                mock.patch.object(agent, 'logging'), \
+                mock.patch.object(agent, 'threading'), \
+                mock.patch('builtins.print'):
+            self.assertEqual(0, agent.main(['--local', '10.196.0.11',
+                                            '/ports']))
+        order = [name for name, _, _ in calls.mock_calls
+                 if name in ('stand_in().__enter__().start',
+                             'datapath().start', 'datapath().stop')]
+        self.assertEqual(['stand_in().__enter__().start',
+                          'datapath().start', 'datapath().stop'], order)
