@@ -18,7 +18,7 @@
         PORT_DIR
 
 Serves the agent's REST port API on 127.0.0.1:PORT (the strict stand-in,
-``os_vif_vrouter.tests.agent_stand_in``) and gives the ports it has a
+``vrouter_testing.agent_stand_in``) and gives the ports it has a
 datapath (``vrouter_cloud.datapath``), asking Neutron (through the
 ``clouds.yaml`` entry NAME, as admin) for their networks.  Prints
 ``listening <port>`` once the listener is open; on SIGTERM removes the
@@ -32,8 +32,8 @@ import sys
 import threading
 
 import openstack
+from vrouter_testing import agent_stand_in
 
-from os_vif_vrouter.tests import agent_stand_in
 from vrouter_cloud import datapath
 
 

@@ -64,6 +64,7 @@ import time
 
 from os_vif import exception as osv_exception
 from oslo_config import cfg
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
@@ -72,7 +73,6 @@ from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
 

@@ -26,9 +26,9 @@ import sys
 import textwrap
 
 import fixtures
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import port_file
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter import validate
 

@@ -25,10 +25,10 @@ import os
 import fixtures
 import os_vif
 from os_vif import exception as osv_exception
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import classic_files
 from os_vif_vrouter.tests import fake_sysfs
@@ -210,7 +210,7 @@ class TestKernel(PluginTestCase):
             return route(method, path, body)
 
         self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.tests.agent_stand_in.AgentStandIn._route',
+            'vrouter_testing.agent_stand_in.AgentStandIn._route',
             lambda agent, *args: refuse_adds(*args)))
         exc = self.assertRaises(exception.VRouterPlugError,
                                 self.plugin.plug, vif, self.info)

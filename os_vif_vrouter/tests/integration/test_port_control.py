@@ -21,9 +21,9 @@ import subprocess
 import sys
 
 import fixtures
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter.cmd import port_control
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'

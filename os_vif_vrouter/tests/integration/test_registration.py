@@ -21,11 +21,11 @@ import os
 
 import fixtures
 from oslo_privsep import daemon as privsep_daemon
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
 from os_vif_vrouter import registration
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter.tests import watched_os
@@ -184,7 +184,7 @@ class TestRegistrar(base.TestCase):
             return route(method, path, body)
 
         self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.tests.agent_stand_in.AgentStandIn._route',
+            'vrouter_testing.agent_stand_in.AgentStandIn._route',
             refuse_the_new))
         self.assertRaises(exception.AgentRequestFailed,
                           self.registrar.register, self.changed(), True)

@@ -93,7 +93,7 @@ Example::
 As a process of its own (for callers that cannot run its threads, such as
 an eventlet-patched Nova test, and for trying the plugin by hand)::
 
-    python -m os_vif_vrouter.tests.agent_stand_in [--port PORT] PORT_DIR
+    python -m vrouter_testing.agent_stand_in [--port PORT] PORT_DIR
 
 prints ``listening <port>`` once the listener is open and serves until
 SIGTERM or SIGINT.
