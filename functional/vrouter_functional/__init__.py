@@ -29,5 +29,6 @@ throw-away netdev (an offload representor).
 Run as root through ``tools/functional-job`` (``tox -e functional``),
 which installs what the suite needs, builds the guest and starts the
 libvirt daemons.  The guest is a Debian cloud kernel with a busybox
-initramfs (``functional/guest/init``) that reports on its serial console.
+initramfs (``testing/guest/init``, the test cloud's guest too) that
+reports on its serial console (``vrouter_testing.guest_init``).
 """

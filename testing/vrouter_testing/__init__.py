@@ -18,7 +18,9 @@
   API and port files), for the plugin's unit and integration tests, the
   functional suite, ``nova_tests``, the Kolla check, the benchmarks, and
   the test cloud's node agent (``vrouter_cloud.agent``);
-- ``iproute``: ip(8) and the netdevs in sysfs.
+- ``iproute``: ip(8) and the netdevs in sysfs;
+- ``guest_init``: what the guest's ``/init`` (``testing/guest/init``) reads
+  from the kernel command line and reports on its serial console.
 
 A distribution of its own (``testing/pyproject.toml``), installed in
 development mode where a suite runs; never in the os-vif-vrouter wheel

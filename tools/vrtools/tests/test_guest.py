@@ -1,0 +1,88 @@
+# Copyright 2026 The os-vif-vrouter authors
+# SPDX-License-Identifier: Apache-2.0
+
+import unittest
+
+from vrtools import guest
+
+# As depmod writes it (a line a module; the backslashes only keep this
+# file's lines short): each module, then every module it needs.
+MODULES_DEP = """\
+kernel/drivers/virtio/virtio.ko:
+kernel/drivers/virtio/virtio_ring.ko:
+kernel/drivers/virtio/virtio_pci.ko: \
+kernel/drivers/virtio/virtio_pci_legacy_dev.ko \
+kernel/drivers/virtio/virtio_pci_modern_dev.ko \
+kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+kernel/drivers/virtio/virtio_pci_legacy_dev.ko:
+kernel/drivers/virtio/virtio_pci_modern_dev.ko:
+kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko \
+kernel/net/core/failover.ko kernel/drivers/virtio/virtio_ring.ko \
+kernel/drivers/virtio/virtio.ko
+kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko
+kernel/net/core/failover.ko:
+kernel/fs/isofs/isofs.ko.xz:
+kernel/drivers/some-thing.ko:
+"""
+
+LDD = """\
+\tlinux-vdso.so.1 (0x00007ffd)
+\tlibjq.so.1 => /lib/x86_64-linux-gnu/libjq.so.1 (0x00007f21)
+\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f21)
+\tlibgone.so.1 => not found
+\t/lib64/ld-linux-x86-64.so.2 (0x00007f21)
+"""
+
+
+class TestLoadOrder(unittest.TestCase):
+
+    def assertBefore(self, first, second, order):
+        self.assertLess(order.index(first), order.index(second))
+
+    def test_each_after_what_it_needs_each_once(self):
+        order = guest.load_order(MODULES_DEP, ['virtio_pci', 'virtio_net'])
+        self.assertEqual(len(set(order)), len(order))
+        self.assertEqual(8, len(order))
+        dep = 'kernel/drivers/virtio/%s.ko'
+        for needed in ('virtio', 'virtio_ring', 'virtio_pci_legacy_dev',
+                       'virtio_pci_modern_dev'):
+            self.assertBefore(dep % needed, dep % 'virtio_pci', order)
+        self.assertBefore('kernel/net/core/failover.ko',
+                          'kernel/drivers/net/net_failover.ko', order)
+        self.assertBefore('kernel/drivers/net/net_failover.ko',
+                          'kernel/drivers/net/virtio_net.ko', order)
+        self.assertEqual('kernel/drivers/net/virtio_net.ko', order[-1])
+
+    def test_names_as_the_kernel_does(self):
+        self.assertEqual(['kernel/fs/isofs/isofs.ko.xz',
+                          'kernel/drivers/some-thing.ko'],
+                         guest.load_order(MODULES_DEP,
+                                          ['isofs', 'some_thing']))
+        self.assertEqual('some_thing',
+                         guest.module_name('kernel/drivers/some-thing.ko'))
+
+    def test_a_module_the_kernel_lacks(self):
+        with self.assertRaises(guest.GuestError) as raised:
+            guest.load_order(MODULES_DEP, ['virtio_blk'])
+        self.assertEqual('the kernel has no module virtio_blk',
+                         str(raised.exception))
+
+    def test_a_cycle(self):
+        with self.assertRaises(guest.GuestError):
+            guest.load_order('a.ko: b.ko\nb.ko: a.ko\n', ['a'])
+
+
+class TestLibraries(unittest.TestCase):
+
+    def test_paths_and_the_loader(self):
+        self.assertEqual(['/lib/x86_64-linux-gnu/libjq.so.1',
+                          '/lib/x86_64-linux-gnu/libc.so.6',
+                          '/lib64/ld-linux-x86-64.so.2'],
+                         guest.libraries(LDD))
+
+
+class TestInit(unittest.TestCase):
+
+    def test_the_init_is_in_the_repository(self):
+        with open(guest.init_path()) as f:
+            self.assertEqual('#!/bin/busybox sh\n', f.readline())
