@@ -134,10 +134,15 @@ def _key(kernel_package, top):
     return key.file(__file__).hexdigest()
 
 
-def _copy(source, root, path=None):
-    target = root / (path or source).lstrip('/')
+def install(source, root, path=None):
+    """Copy a file into the initramfs tree root, at path (default: its
+    own path): what a link names, with its mode (the loader must stay
+    executable, or no dynamic program runs).
+    """
+    target = pathlib.Path(root) / (path or str(source)).lstrip('/')
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, target)
+    return target
 
 
 def _stage(kernel_root, root, top, log):
@@ -151,7 +156,7 @@ def _stage(kernel_root, root, top, log):
     order = load_order((modules / 'modules.dep').read_text(), MODULES)
     for directory in _DIRECTORIES:
         (root / directory).mkdir(parents=True, exist_ok=True)
-    _copy(BUSYBOX, root, '/bin/busybox')
+    install(BUSYBOX, root)
     (root / 'bin' / 'sh').symlink_to('busybox')
     for path in order:
         shutil.copy(modules / path, root / 'lib' / 'modules')
@@ -159,17 +164,13 @@ def _stage(kernel_root, root, top, log):
         ''.join(module_name(path) + '\n' for path in order))
     needed = set()
     for program in PROGRAMS:
-        _copy(program, root)
+        install(program, root)
         ldd = subprocess.run(['ldd', program], capture_output=True,
                              text=True, check=True).stdout
         needed.update(libraries(ldd))
     for library in sorted(needed):
-        # At the path ldd names, the file behind it (often a link).
-        target = root / library.lstrip('/')
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(library, target)
-    shutil.copy(init_path(top), root / 'init')
-    os.chmod(root / 'init', 0o755)
+        install(library, root)
+    os.chmod(install(init_path(top), root, '/init'), 0o755)
 
 
 def _archive(root, out):

@@ -1,6 +1,10 @@
 # Copyright 2026 The os-vif-vrouter authors
 # SPDX-License-Identifier: Apache-2.0
 
+import os
+import pathlib
+import shutil
+import tempfile
 import unittest
 
 from vrtools import guest
@@ -86,3 +90,36 @@ class TestInit(unittest.TestCase):
     def test_the_init_is_in_the_repository(self):
         with open(guest.init_path()) as f:
             self.assertEqual('#!/bin/busybox sh\n', f.readline())
+
+
+class TestInstall(unittest.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.work = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.work)
+
+    def test_what_a_link_names_with_its_mode(self):
+        # As /lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-...
+        loader = self.work / 'lib' / 'ld-2.36.so'
+        loader.parent.mkdir()
+        loader.write_text('loader')
+        loader.chmod(0o755)
+        link = self.work / 'lib64' / 'ld-linux-x86-64.so.2'
+        link.parent.mkdir()
+        link.symlink_to(loader)
+        root = self.work / 'root'
+        target = guest.install(link, root, '/lib64/ld-linux-x86-64.so.2')
+        self.assertEqual(root / 'lib64' / 'ld-linux-x86-64.so.2', target)
+        self.assertFalse(target.is_symlink())
+        self.assertEqual('loader', target.read_text())
+        self.assertEqual(0o755, target.stat().st_mode & 0o777)
+
+    def test_at_its_own_path_by_default(self):
+        program = self.work / 'usr' / 'bin' / 'jq'
+        program.parent.mkdir(parents=True)
+        program.write_text('jq')
+        root = self.work / 'root'
+        self.assertEqual(root / str(program).lstrip('/'),
+                         guest.install(program, root))
+        self.assertTrue(os.path.exists(root / str(program).lstrip('/')))
