@@ -27,9 +27,9 @@ import threading
 
 import fixtures
 from vrouter_testing import iproute
+from vrouter_testing import testpmd
 
 from vrouter_functional import host
-from vrouter_functional import testpmd
 
 
 class KernelDatapath(fixtures.Fixture):

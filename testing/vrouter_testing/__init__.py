@@ -19,6 +19,9 @@
   functional suite, ``nova_tests``, the Kolla check, the benchmarks, and
   the test cloud's node agent (``vrouter_cloud.agent``);
 - ``iproute``: ip(8) and the netdevs in sysfs;
+- ``testpmd``: dpdk-testpmd as the DPDK vRouter's forwarding plane for
+  one port (the functional suite's DPDK datapath, and the test cloud's
+  DPDK node to come);
 - ``guest_init``: what the guest's ``/init`` (``testing/guest/init``) reads
   from the kernel command line and reports on its serial console.
 
