@@ -60,6 +60,9 @@ PACKAGES = {
     'nova': ('libvirt0',),
     # tools/devstack-check.
     'devstack': ('shellcheck',),
+    # tools/nova-gate: Nova's docs draw with graphviz's dot (Nova's
+    # bindep).
+    'nova-gate': ('graphviz',),
 }
 
 

@@ -7,9 +7,10 @@ them); imported by tools/record-results and by
 ``tools/vrtools test-lists`` (tools/nova-functional-sweep), not by the
 rest of vrtools.
 
-A test passed if it succeeded or failed as expected; it was skipped; or
-it failed (an error, a failure, an unexpected success, a run that never
-ended), as testtools' StreamSummary counts them.
+A test passed if it succeeded or failed as expected; it was skipped; it
+failed (an error, a failure, an unexpected success); or it crashed: its
+worker died before it had a result.  testtools' StreamSummary counts the
+last two as errors.
 """
 
 import io
@@ -24,10 +25,10 @@ SKIPPED = ('skip',)
 
 
 def outcomes(stream):
-    """{'passed': [test id], 'skipped': [...], 'failed': [...]}, sorted,
-    of a subunit v2 stream (bytes).
+    """{'passed': [test id], 'skipped': [...], 'failed': [...],
+    'crashed': [...]}, sorted, of a subunit v2 stream (bytes).
     """
-    lists = {'passed': [], 'skipped': [], 'failed': []}
+    lists = {'passed': [], 'skipped': [], 'failed': [], 'crashed': []}
 
     def record(test):
         if test['status'] == 'exists':
@@ -36,6 +37,8 @@ def outcomes(stream):
             lists['passed'].append(test['id'])
         elif test['status'] in SKIPPED:
             lists['skipped'].append(test['id'])
+        elif test['status'] == 'inprogress':
+            lists['crashed'].append(test['id'])
         else:
             lists['failed'].append(test['id'])
 
@@ -62,9 +65,11 @@ def last_run(directory):
 
 
 def write_lists(stream, prefix):
-    """PREFIX.passed, PREFIX.skipped and PREFIX.failed: one test id a
-    line.
+    """PREFIX.passed, PREFIX.skipped and PREFIX.failed (the crashed tests
+    with the failed ones): one test id a line.
     """
-    for status, ids in outcomes(stream).items():
+    lists = outcomes(stream)
+    lists['failed'] = sorted(lists['failed'] + lists.pop('crashed'))
+    for status, ids in lists.items():
         with open('%s.%s' % (prefix, status), 'w') as listing:
             listing.writelines('%s\n' % i for i in ids)

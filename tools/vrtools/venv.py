@@ -32,7 +32,7 @@ class VenvError(Exception):
 def named_files(pip_args):
     """The files a pip command line names with -c and -r."""
     files = []
-    args = list(pip_args)
+    args = [str(arg) for arg in pip_args]
     for i, arg in enumerate(args):
         if arg in _FILE_OPTIONS and i + 1 < len(args):
             files.append(args[i + 1])
@@ -113,6 +113,7 @@ def install(env, steps, stamp_name='.inputs', create=None, copy_of=None,
     :raises: VenvError naming the step that failed
     """
     env = pathlib.Path(env)
+    steps = [[str(arg) for arg in args] for args in steps]
     key = key_of(steps, key_files=key_files, release=release,
                  build_tree=build_tree, copy_of=copy_of, create=create)
     env_stamp = stamp.Stamp(env / stamp_name)

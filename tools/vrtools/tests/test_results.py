@@ -27,8 +27,8 @@ class TestOutcomes(unittest.TestCase):
 
     def test_each_status(self):
         self.assertEqual(
-            {'passed': ['a', 'b'], 'skipped': ['c'],
-             'failed': ['d', 'e', 'f']},
+            {'passed': ['a', 'b'], 'skipped': ['c'], 'failed': ['e', 'f'],
+             'crashed': ['d']},
             results.outcomes(stream(
                 ('b', 'success'), ('a', 'xfail'), ('c', 'skip'),
                 ('f', 'fail'), ('e', 'uxsuccess'), ('d', 'inprogress'),
@@ -38,10 +38,12 @@ class TestOutcomes(unittest.TestCase):
         directory = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, directory)
         prefix = os.path.join(directory, 'run')
-        results.write_lists(stream(('x', 'success'), ('y', 'fail')), prefix)
+        results.write_lists(stream(('x', 'success'), ('y', 'fail'),
+                                   ('z', 'inprogress')), prefix)
         with open(prefix + '.passed') as f:
             self.assertEqual('x\n', f.read())
         with open(prefix + '.skipped') as f:
             self.assertEqual('', f.read())
         with open(prefix + '.failed') as f:
-            self.assertEqual('y\n', f.read())
+            self.assertEqual('y\nz\n', f.read())
+        self.assertFalse(os.path.exists(prefix + '.crashed'))

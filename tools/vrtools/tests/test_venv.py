@@ -58,6 +58,15 @@ class TestInstall(base.RepoTestCase):
         self.write('tools/constraints.txt', 'a==2\n')
         self.assertTrue(self.install())
 
+    def test_paths_as_arguments(self):
+        self.steps = [['-c', self.constraints, self.top / 'pkg']]
+        self.assertTrue(self.install())
+        self.assertEqual(
+            ['-m pip install --quiet --disable-pip-version-check -c %s %s'
+             % (self.constraints, self.top / 'pkg')], self.calls())
+        self.write('tools/constraints.txt', 'a==2\n')
+        self.assertTrue(self.install())
+
     def test_a_key_file(self):
         pyproject = self.write('cloud/pyproject.toml', '')
         self.install(key_files=[pyproject])
