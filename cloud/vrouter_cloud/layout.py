@@ -48,9 +48,16 @@ Every process of a cloud must see the same value (``tools/cloud`` and
 the cloud's own services pass it on).
 """
 
+import grp
+import hashlib
 import ipaddress
 import os
+import pwd
+import stat
 import uuid
+
+# The user QEMU runs as (Debian's libvirt): it opens the instances' disks.
+QEMU_USER = 'libvirt-qemu'
 
 INSTANCE = int(os.environ.get('VRCLOUD_INSTANCE') or 0)
 _SUFFIX = str(INSTANCE) if INSTANCE else ''
@@ -125,12 +132,60 @@ def node_address(index):
                                                      index - 1])
 
 
+def unreachable_by(path, user):
+    """The first directory on path that user cannot traverse, or None."""
+    entry = pwd.getpwnam(user)
+    groups = set([entry.pw_gid] + [g.gr_gid for g in grp.getgrall()
+                                   if user in g.gr_mem])
+    current = os.path.abspath(path)
+    parents = []
+    while True:
+        parents.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for directory in reversed(parents):
+        if not os.path.exists(directory):
+            break  # made by up, with the default mode
+        st = os.stat(directory)
+        if st.st_uid == entry.pw_uid:
+            allowed = st.st_mode & stat.S_IXUSR
+        elif st.st_gid in groups:
+            allowed = st.st_mode & stat.S_IXGRP
+        else:
+            allowed = st.st_mode & stat.S_IXOTH
+        if not allowed:
+            return directory
+    return None
+
+
+def default_run_dir(top, user=QEMU_USER):
+    """``.cloud-build/run``, or a directory in /var/tmp if QEMU cannot reach it.
+
+    QEMU opens the instances' disks, kernels and sockets under the run
+    directory as its own user: a checkout in a directory that user cannot
+    traverse (a home directory of mode 0700, a ``mktemp -d``) would make
+    every server fail to build.  The run directory then moves to
+    ``/var/tmp/<cloud>-run-<digest of the checkout>``, one per checkout.
+    """
+    preferred = os.path.join(top, '.cloud-build', 'run')
+    try:
+        blocked = unreachable_by(preferred, user)
+    except KeyError:  # no such user: no libvirt here to reach anything
+        return preferred
+    if blocked is None:
+        return preferred
+    digest = hashlib.sha256(top.encode()).hexdigest()[:8]
+    return os.path.join('/var/tmp', '%s-run-%s' % (NAME, digest))
+
+
 class Layout(object):
     """Paths, addresses and ports of one cloud.
 
     :param top: the repository's root
     :param run_dir: the run directory (default: ``$VRCLOUD_RUN_DIR`` or
-        ``.cloud-build/run``)
+        ``default_run_dir``)
     :param port_base: the first TCP port (default: ``$VRCLOUD_PORT_BASE``
         or 19400)
     """
@@ -141,7 +196,7 @@ class Layout(object):
         self.top = os.path.abspath(top)
         self.build = os.path.join(self.top, '.cloud-build')
         self.run_dir = os.path.abspath(run_dir or os.environ.get(
-            'VRCLOUD_RUN_DIR') or os.path.join(self.build, 'run'))
+            'VRCLOUD_RUN_DIR') or default_run_dir(self.top))
         self.port_base = int(port_base or os.environ.get(
             'VRCLOUD_PORT_BASE') or DEFAULT_PORT_BASE)
         self.venv = os.path.join(self.build, 'venv')

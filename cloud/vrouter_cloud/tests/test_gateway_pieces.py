@@ -132,18 +132,33 @@ class UnreachableTest(testtools.TestCase):
         private = os.path.join(self.top, 'home')
         os.makedirs(os.path.join(private, 'clone'))
         os.chmod(private, 0o700)
-        self.assertEqual(private, cloud.unreachable_by(
+        self.assertEqual(private, cloud_layout.unreachable_by(
             os.path.join(private, 'clone', 'run', 'instances'), 'nobody'))
 
     def test_every_directory_traversable(self):
         path = os.path.join(self.top, 'clone', 'run')
         os.makedirs(path)
-        self.assertIsNone(cloud.unreachable_by(
+        self.assertIsNone(cloud_layout.unreachable_by(
             os.path.join(path, 'instances'), 'nobody'))
 
-    def test_up_refuses_and_says_why(self):
+    def test_default_run_dir_moves_out_of_reach_of_nobody(self):
         os.chmod(self.top, 0o700)
-        layout = cloud_layout.Layout(self.top)
+        run_dir = cloud_layout.default_run_dir(self.top, 'nobody')
+        self.assertTrue(run_dir.startswith('/var/tmp/%s-run-' %
+                                           cloud_layout.NAME))
+        self.assertEqual(run_dir,
+                         cloud_layout.default_run_dir(self.top, 'nobody'))
+        self.assertNotEqual(run_dir, cloud_layout.default_run_dir(
+            os.path.join(self.top, 'other'), 'nobody'))
+
+    def test_default_run_dir_stays_in_the_checkout_if_reachable(self):
+        self.assertEqual(os.path.join(self.top, '.cloud-build', 'run'),
+                         cloud_layout.default_run_dir(self.top, 'nobody'))
+
+    def test_up_refuses_an_unreachable_run_dir_and_says_why(self):
+        os.chmod(self.top, 0o700)
+        layout = cloud_layout.Layout(
+            self.top, run_dir=os.path.join(self.top, 'run'))
         exc = self.assertRaises(procs.ServiceFailed, cloud._check_reachable,
                                 layout)
         self.assertIn('cannot enter %s (mode 700)' % self.top, str(exc))
