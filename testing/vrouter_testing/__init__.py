@@ -18,7 +18,8 @@
   API and port files), for the plugin's unit and integration tests, the
   functional suite, ``nova_tests``, the Kolla check, the benchmarks, and
   the test cloud's node agent (``vrouter_cloud.agent``);
-- ``iproute``: ip(8) and the netdevs in sysfs;
+- ``iproute``: ip(8) and the netdevs in sysfs, for the functional
+  suite, the benchmarks and the test cloud (``vrouter_cloud``);
 - ``testpmd``: dpdk-testpmd as the DPDK vRouter's forwarding plane for
   one port (the functional suite's DPDK datapath, and the test cloud's
   DPDK node to come);

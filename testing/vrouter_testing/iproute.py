@@ -67,3 +67,17 @@ def netdev_exists(name):
 def netdev_is_up(name):
     with open(os.path.join(SYS_NET, name, 'flags')) as f:
         return bool(int(f.read(), 16) & _IFF_UP)
+
+
+def netdevs():
+    """The network devices of this namespace, by name."""
+    return sorted(os.listdir(SYS_NET))
+
+
+def netdev_master(name):
+    """The device (a bridge) a device is enslaved to, or None."""
+    try:
+        return os.path.basename(os.readlink(
+            os.path.join(SYS_NET, name, 'master')))
+    except OSError:
+        return None

@@ -54,7 +54,9 @@ def main(top=layout.TOP):
     log = build / 'setup.log'
     log.write_text('')
     try:
-        installed = debian.install(debian.packages('cloud'), log)
+        # The cloud starts its own MariaDB, RabbitMQ and sshd.
+        installed = debian.install(debian.packages('cloud'), log,
+                                   start_daemons=False)
         speaker.step('Debian packages:',
                      'installed %s,' % ' '.join(installed) if installed
                      else 'installed already,')

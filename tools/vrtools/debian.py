@@ -10,10 +10,22 @@ what is missing of it.
 apt-get runs once; if it fails (package lists missing or older than the
 mirror), ``apt-get update`` runs and apt-get once more.  Whatever is still
 missing then is named in the error, with the log.
+
+A job that starts its own services (the test cloud: MariaDB, RabbitMQ,
+sshd on a node's address) installs with the packages' daemons held back:
+Debian's maintainer scripts ask ``/usr/sbin/policy-rc.d`` before they
+start one, and its exit status 101 means "not allowed" (Debian's
+invoke-rc.d policy interface).
 """
 
+import contextlib
 import os
 import subprocess
+
+# What Debian's invoke-rc.d asks before a maintainer script starts a
+# daemon; exit status 101: action forbidden.
+POLICY_RC_D = '/usr/sbin/policy-rc.d'
+FORBID_ALL = '#!/bin/sh\nexit 101\n'
 
 # What the guest image is made of (vrtools.guest): busybox and the
 # programs the cloud's guest runs, and depmod for the kernel's modules.
@@ -36,7 +48,12 @@ PACKAGES = {
         'genisoimage',     # Nova's config drive
         'dosfstools',      # Nova formats ephemeral disks vfat
         'iproute2',
-        'dnsmasq-base',    # the datapath's DHCP
+        'dnsmasq-base',    # the gateway's DHCP
+        'nftables',        # the gateway's floating IPs
+        'iputils-ping',    # tempest and the benchmarks ping the servers
+        # The nodes copy disks to each other over SSH (the packages start
+        # no sshd here: see install's start_daemons).
+        'openssh-server', 'openssh-client',
     ),
     # The functional suite (tools/functional-setup).
     'functional': LIBVIRT + GUEST + (
@@ -136,9 +153,32 @@ def _with_update(args, log, done):
     return done()
 
 
-def install(names, log):
+@contextlib.contextmanager
+def _daemons_held_back():
+    """No maintainer script starts a daemon meanwhile.
+
+    A policy-rc.d the machine has already is its owner's and stays as it
+    is; the one written here is removed afterwards.
+    """
+    try:
+        fd = os.open(POLICY_RC_D, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     0o755)
+    except FileExistsError:
+        yield
+        return
+    try:
+        with os.fdopen(fd, 'w') as policy:
+            policy.write(FORBID_ALL)
+        yield
+    finally:
+        os.unlink(POLICY_RC_D)
+
+
+def install(names, log, start_daemons=True):
     """Install those of the packages that are missing.
 
+    :param start_daemons: False: the packages' daemons are not started
+        (the job starts its own; see the module's docstring)
     :returns: the packages installed
     :raises: DebianError naming what is still missing
     """
@@ -148,8 +188,13 @@ def install(names, log):
     if os.geteuid() != 0:
         raise DebianError('missing Debian packages: %s (run as root to '
                           'install them)' % ' '.join(wanted))
-    if not _with_update(['install', '-y', '--no-install-recommends'] +
-                        wanted, log, lambda: not missing(wanted)):
+    held_back = (contextlib.nullcontext() if start_daemons
+                 else _daemons_held_back())
+    with held_back:
+        installed = _with_update(
+            ['install', '-y', '--no-install-recommends'] + wanted, log,
+            lambda: not missing(wanted))
+    if not installed:
         raise DebianError('cannot install the Debian packages: %s (see %s)'
                           % (' '.join(missing(wanted)), log))
     return wanted

@@ -9,7 +9,8 @@ from vrtools.tests import base
 
 # dpkg-query and apt-get as far as install() can tell: packages are
 # installed when listed in $STATE/installed; apt-get install works only
-# after apt-get update (package lists missing), and never for "broken".
+# after apt-get update (package lists missing), and never for "broken";
+# it copies the policy-rc.d it finds at $POLICY to $STATE/policy.
 FAKE_DPKG_QUERY = """#!/bin/sh
 for last; do :; done
 grep -qx "$last" "$STATE/installed" 2>/dev/null &&
@@ -22,6 +23,7 @@ echo "apt-get $*" >> "$STATE/calls"
 case "$2" in
     update) touch "$STATE/updated" ;;
     install)
+        [ -e "$POLICY" ] && cat "$POLICY" >> "$STATE/policy"
         [ -e "$STATE/updated" ] || exit 100
         shift 4
         for p; do
@@ -98,9 +100,13 @@ class TestInstall(base.RepoTestCase):
         for name, text in (('dpkg-query', FAKE_DPKG_QUERY),
                            ('apt-get', FAKE_APT_GET)):
             os.chmod(self.write('bin/' + name, text), 0o755)
+        self.policy = self.top / 'policy-rc.d'
         patcher = mock.patch.dict(os.environ, {
             'PATH': '%s:%s' % (bin_dir, os.environ['PATH']),
-            'STATE': str(self.state)})
+            'STATE': str(self.state), 'POLICY': str(self.policy)})
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        patcher = mock.patch.object(debian, 'POLICY_RC_D', str(self.policy))
         patcher.start()
         self.addCleanup(patcher.stop)
         self.write('state/installed', 'there\n')
@@ -142,3 +148,31 @@ class TestInstall(base.RepoTestCase):
         self.assertEqual('missing Debian packages: a (run as root to '
                          'install them)', str(raised.exception))
         self.assertEqual([], self.calls())
+
+    def policy_seen(self):
+        try:
+            return (self.state / 'policy').read_text()
+        except FileNotFoundError:
+            return None
+
+    def test_daemons_start_by_default(self):
+        debian.install(['a'], self.log)
+        self.assertIsNone(self.policy_seen())
+
+    def test_daemons_held_back_then_policy_removed(self):
+        debian.install(['a'], self.log, start_daemons=False)
+        # Both apt-get install runs (before and after the update).
+        self.assertEqual(debian.FORBID_ALL * 2, self.policy_seen())
+        self.assertFalse(self.policy.exists())
+
+    def test_policy_removed_when_install_fails(self):
+        with self.assertRaises(debian.DebianError):
+            debian.install(['broken'], self.log, start_daemons=False)
+        self.assertEqual(debian.FORBID_ALL * 2, self.policy_seen())
+        self.assertFalse(self.policy.exists())
+
+    def test_the_machines_own_policy_stays(self):
+        self.policy.write_text('#!/bin/sh\nexit 0\n')
+        debian.install(['a'], self.log, start_daemons=False)
+        self.assertEqual('#!/bin/sh\nexit 0\n' * 2, self.policy_seen())
+        self.assertEqual('#!/bin/sh\nexit 0\n', self.policy.read_text())
