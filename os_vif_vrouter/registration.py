@@ -35,7 +35,9 @@ register (plug)
   else: a port that was new is deleted at the agent and has no file; a
   port the agent had before (a re-plug) is registered again as its old
   file says, and the old file stays.  A re-plug never leaves the agent
-  without a port it had.  The :class:`Registration` a call returns undoes
+  without a port it had.  Without port files (``persist`` off) a new
+  port cannot be told from one the agent had, so what the agent
+  registered is left as it is.  The :class:`Registration` a call returns undoes
   it the same way later (a vhost-user socket that never came).
 
 deregister (unplug)
@@ -184,7 +186,10 @@ class Registrar(object):
                          'agent first', {'port': port_id})
                 done.agent_changed = True
                 self._delete_at_agent(port_id, agent_down_ok)
-            if previous is None:
+            if previous is None and self.persist:
+                # A new port.  Without the file (persist off) there is no
+                # telling a new port from one the agent had: the agent's
+                # registration is then never undone.
                 done.agent_changed = True
             try:
                 self.client.add_port(body)

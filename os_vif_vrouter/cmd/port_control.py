@@ -35,7 +35,9 @@ Differences from the classic script, all on purpose:
 - a failed add undoes only what it did, as the plugin does: a new port
   is deleted again, a port the agent had before is registered again as
   its old file says (the classic script kept a port whose vhost-user
-  socket never came, exit 6);
+  socket never came, exit 6); with --no_persist there is no file to
+  tell a new port from one the agent had, so the agent's registration
+  is left as it is;
 - --no_persist takes a boolean (true/false/yes/no/1/0, or no value for
   true), where the classic script took any non-empty string as true.
 """
@@ -101,7 +103,8 @@ exit codes:
   6  --vif_type=VhostUser --vhostuser_mode=0: the vRouter did not create
      the vhost-user socket within --socket_wait seconds; what the add did
      is undone, as the plugin does (a port the agent had before keeps
-     its registration and port file)
+     its registration and port file; with --no_persist the agent's
+     registration is left as it is)
 """
 
 
@@ -176,7 +179,8 @@ def build_parser():
         help='0 (default): the vRouter creates the socket and QEMU '
              'connects; 1: QEMU is the server and the vRouter connects')
     add('--no_persist', type=_boolean, nargs='?', const=True, default=False,
-        metavar='BOOL', help='do not read, write or remove the port file')
+        metavar='BOOL', help='do not read, write or remove the port file '
+        '(a failed add then leaves the agent\'s registration as it is)')
     add('--agent_host',
         help='address of the agent\'s REST port API (%s, %s)'
              % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
