@@ -98,7 +98,11 @@ class VRouterPlugin(plugin.PluginBase):
     options from [os_vif_vrouter].
     """
 
-    CONFIG_OPTS = opts.ALL_OPTS
+    # os-vif lists the CONFIG_OPTS of each plugin it loaded under
+    # [os_vif_<name>] (os_vif.opts, in Nova's sample configuration); both
+    # names read [os_vif_vrouter], so only the plugin loaded as 'vrouter'
+    # lists them (see __init__).
+    CONFIG_OPTS = []
 
     def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER,
                  lock_path=None):
@@ -108,6 +112,8 @@ class VRouterPlugin(plugin.PluginBase):
         """
         super().__init__(config)
         self.plugin_name = plugin_name
+        if 'os_vif_' + plugin_name == constants.CONFIG_GROUP:
+            self.CONFIG_OPTS = opts.ALL_OPTS
         self.misconfigured = None
         try:
             self.client = agent_client.AgentClient(

@@ -17,11 +17,13 @@ import os
 from unittest import mock
 
 import fixtures
+import os_vif
 from os_vif import exception as osv_exception
 from os_vif import objects
 
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import opts
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -39,6 +41,21 @@ class TestLoadAndDescribe(base.TestCase):
             self.assertEqual(19091, plugin.client.port)
             self.assertEqual(19091, plugin.config.agent_port)
         self.assertNotIn('os_vif_contrail_vrouter', self.conf)
+
+    def test_os_vif_lists_the_options_where_they_are_read(self):
+        # Nova's sample configuration lists the CONFIG_OPTS of every
+        # os-vif plugin under [os_vif_<name>] (os_vif.opts; the generator
+        # leaves out a group without options); both names read
+        # [os_vif_vrouter] only.
+        os_vif.initialize()
+        from os_vif import opts as osv_opts
+
+        ours = {'os_vif_' + name for name in constants.PLUGIN_NAMES}
+        listed = {group: [opt.name for opt in group_opts]
+                  for group, group_opts in osv_opts.list_plugins_opts()
+                  if group in ours and group_opts}
+        self.assertEqual({constants.CONFIG_GROUP: [
+            opt.name for opt in opts.ALL_OPTS]}, listed)
 
     @staticmethod
     def _summary(info):
