@@ -227,23 +227,30 @@ def _agent_skips(data, device_exists):
     return not device_exists(data.get(c.KEY_SYSTEM_NAME))
 
 
-def default_device_exists(name):
-    return (validate.is_device_name(name) and
-            os.path.exists(os.path.join('/sys/class/net', name)))
+def devices_in(sysfs_root):
+    """name -> whether the network device exists, by sysfs.
+
+    :param sysfs_root: where sysfs is mounted ([os_vif_vrouter] sysfs_root)
+    """
+    net = os.path.join(sysfs_root, 'class', 'net')
+
+    def device_exists(name):
+        return (validate.is_device_name(name) and
+                os.path.exists(os.path.join(net, name)))
+
+    return device_exists
 
 
-def audit(port_files, interfaces, client, device_exists=None,
-          leftovers=()):
+def audit(port_files, interfaces, client, device_exists, leftovers=()):
     """Compare a host's port files, domain interfaces and registrations.
 
     :param port_files: list of PortFile
     :param interfaces: list of Interface, of every domain of the host
     :param client: an AgentClient, or None not to ask the agent
-    :param device_exists: name -> bool (default: /sys/class/net)
+    :param device_exists: name -> bool (see :func:`devices_in`)
     :param leftovers: list of Leftover
     :returns: list of Finding, sorted by kind
     """
-    device_exists = device_exists or default_device_exists
     by_key = {_key(i.domain_uuid, i.mac): i for i in interfaces}
     matched = set()
     findings = []

@@ -114,7 +114,8 @@ host_opts = [
         'sysfs_root',
         default=constants.DEFAULT_SYSFS_ROOT,
         help='Where the host\'s sysfs is mounted, for finding VF '
-             'representors: /sys, unless nova-compute runs in a container '
+             'representors and, in vrouter-port-audit, the network devices '
+             'of the ports: /sys, unless nova-compute runs in a container '
              'that mounts it elsewhere (tests point it at a fake tree).'),
 ]
 

@@ -122,6 +122,7 @@ def _configure(args):
     args.connect_timeout = group.agent_connect_timeout
     args.read_timeout = group.agent_read_timeout
     args.listener_uid = opts.listener_uid(group)
+    args.sysfs_root = group.sysfs_root
     if args.grace_period is None:
         args.grace_period = group.repair_grace_period
     for name, option in (('agent_host', 'agent_host'),
@@ -155,6 +156,7 @@ def run(args, interfaces, list_interfaces=None):
         listener_uid=args.listener_uid)
     try:
         findings = audit.audit(port_files, interfaces, client,
+                               audit.devices_in(args.sysfs_root),
                                leftovers=leftovers)
         findings += audit.agent_exposure(args.agent_port)
         repaired = []

@@ -25,6 +25,8 @@ import socket
 import time
 from unittest import mock
 
+import fixtures
+
 from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
 from os_vif_vrouter import port_file
@@ -211,7 +213,8 @@ class TestAudit(AuditTestCase):
     def test_repair_with_the_agent_down_leaves_the_findings(self):
         stale = self.plug(vifs.kernel())
         port_files = audit.read_port_files(self.port_dir)
-        findings = audit.audit(port_files, domain([]), self.client)
+        findings = audit.audit(port_files, domain([]), self.client,
+                               self.devices.__contains__)
         self.agent.stop()
         repaired, left = repair.repair(findings, port_files, self.client,
                                        self.port_dir, self.lock_path, 0,
@@ -311,7 +314,8 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
         path = os.path.join(self.port_dir, vif.id)
         self.age(path, 7200)
         port_files = audit.read_port_files(self.port_dir)
-        findings = audit.audit(port_files, [], self.client)
+        findings = audit.audit(port_files, [], self.client,
+                               self.devices.__contains__)
         # Re-plugged with a new tap meanwhile.
         vif.vif_name = 'tapnew'
         self.plug(vif)
@@ -344,11 +348,11 @@ class TestPortAuditCommand(base.TestCase):
         self.registrar = registration.Registrar(self.stand_in.client(),
                                                 self.stand_in.port_dir)
 
-    def run_audit(self, interfaces, *options):
+    def run_audit(self, interfaces, *options, **config):
         args = port_audit.build_parser().parse_args([
             '--port_json_path', self.stand_in.port_dir,
             '--agent_port', str(self.stand_in.agent.port),
-            '--config-file', self.config_file()] + list(options))
+            '--config-file', self.config_file(**config)] + list(options))
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
             code = port_audit.run(args, interfaces)
@@ -372,6 +376,21 @@ class TestPortAuditCommand(base.TestCase):
         code, out = self.run_audit(domain([]))
         self.assertEqual((port_audit.EXIT_OK, '0 port files, 0 domain '
                           'interfaces\nno drift\n'), (code, out))
+
+    def test_devices_are_looked_up_under_sysfs_root(self):
+        vif = vifs.kernel()
+        self.registrar.register(port_request.from_vif(
+            vif, vifs.instance_info(), vif.vif_name), False)
+        sysfs = self.useFixture(fixtures.TempDir()).path
+        interfaces = domain([ethernet(vif)])
+        code, out = self.run_audit(interfaces, '--json', sysfs_root=sysfs)
+        self.assertEqual(port_audit.EXIT_DRIFT, code)
+        self.assertEqual([audit.AGENT_WOULD_SKIP], [
+            f['kind'] for f in json.loads(out)['findings']])
+        os.makedirs(os.path.join(sysfs, 'class', 'net', vif.vif_name))
+        code, out = self.run_audit(interfaces, '--json', sysfs_root=sysfs)
+        self.assertEqual((port_audit.EXIT_OK, []),
+                         (code, json.loads(out)['findings']))
 
     def test_agent_port_exposed(self):
         exposed = socket.socket()
