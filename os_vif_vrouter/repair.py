@@ -69,16 +69,16 @@ def repair(findings, port_files, client, port_dir, lock_path, grace_period,
         if finding.kind not in audit.REPAIRABLE:
             left.append(finding)
             continue
+        port = files.get(finding.port_id)
         try:
             if finding.kind == audit.TEMP_LEFTOVER:
-                ages = [now - leftover.mtime for leftover in leftovers
-                        if leftover.port_id == finding.port_id]
-                _check_age(min(ages), grace_period)
+                _check_leftovers(finding.port_id, leftovers, now,
+                                 grace_period)
             else:
-                _check_provable(files[finding.port_id], now, grace_period)
+                _check_provable(port, now, grace_period)
             with locks.port_lock(finding.port_id, lock_path):
-                _repair_one(finding, files.get(finding.port_id), client,
-                            port_dir, list_interfaces)
+                _repair_one(finding, port, client, port_dir,
+                            list_interfaces)
         except _NotProven as reason:
             left.append(finding._replace(
                 detail='%s; not repaired: %s' % (finding.detail, reason)))
@@ -98,7 +98,17 @@ def _check_age(age, grace_period):
                          % (age, grace_period))
 
 
+def _check_leftovers(port_id, leftovers, now, grace_period):
+    ages = [now - leftover.mtime for leftover in leftovers
+            if leftover.port_id == port_id]
+    if not ages:
+        raise _NotProven('no temporary file of the port was read')
+    _check_age(min(ages), grace_period)
+
+
 def _check_provable(port, now, grace_period):
+    if port is None:
+        raise _NotProven('its port file was not read')
     port_type = port.data.get(c.KEY_TYPE)
     if port_type != c.PORT_TYPE_VM:
         raise _NotProven('a port of type %r is not a VM port: another '

@@ -132,17 +132,24 @@ def _configure(args):
             setattr(args, name, getattr(group, option))
 
 
-def run(args, interfaces, list_interfaces=None):
-    """Audit (and repair) with the given domain interfaces; exit code.
+def run(args, list_interfaces):
+    """Audit (and repair); the exit code.
 
-    :param list_interfaces: () -> the domain interfaces now, for the
-        repair's second look (default: the same interfaces)
+    :param list_interfaces: () -> the interfaces of the host's domains,
+        now: called for the audit, and again by the repair under each
+        port's lock (a domain may come or go meanwhile)
     """
     try:
         _configure(args)
     except config.ConfigError as exc:
         print('vrouter-port-audit: %s' % exc, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        interfaces = list_interfaces()
+    except exception.AuditSourceError as exc:
+        print('vrouter-port-audit: %s' % exc.format_message(),
+              file=sys.stderr)
+        return EXIT_SOURCE
     try:
         port_files = audit.read_port_files(args.port_json_path)
         leftovers = audit.read_leftovers(args.port_json_path)
@@ -163,8 +170,8 @@ def run(args, interfaces, list_interfaces=None):
         if args.repair:
             repaired, findings = repair.repair(
                 findings, port_files, client, args.port_json_path,
-                args.lock_path, args.grace_period,
-                list_interfaces or (lambda: interfaces), leftovers)
+                args.lock_path, args.grace_period, list_interfaces,
+                leftovers)
     finally:
         client.close()
     _report(args, port_files, interfaces, findings, repaired)
@@ -197,14 +204,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     # Run as root: privileged file work happens in this process.
     privsep.vif_plug.set_client_mode(False)
-    try:
-        interfaces = audit.libvirt_interfaces(args.libvirt_uri)
-    except exception.AuditSourceError as exc:
-        print('vrouter-port-audit: %s' % exc.format_message(),
-              file=sys.stderr)
-        return EXIT_SOURCE
-    return run(args, interfaces,
-               lambda: audit.libvirt_interfaces(args.libvirt_uri))
+    return run(args, lambda: audit.libvirt_interfaces(args.libvirt_uri))
 
 
 if __name__ == '__main__':

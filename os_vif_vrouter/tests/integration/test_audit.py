@@ -339,6 +339,19 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
         self.assertEqual([new], os.listdir(self.port_dir))
         self.assertIn(new, left[0].detail)
 
+    def test_leftover_finding_without_its_leftover_is_left(self):
+        # A finding whose temporary file is not among the leftovers given
+        # (gone meanwhile, or findings and leftovers of two reads).
+        port_id = vifs.new_port_id()
+        finding = audit.Finding(audit.TEMP_LEFTOVER, port_id,
+                                'temporary file', None)
+        repaired, left = repair.repair([finding], [], self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: [], leftovers=())
+        self.assertEqual([], repaired)
+        self.assertEqual([(audit.TEMP_LEFTOVER, port_id)], self.kinds(left))
+        self.assertIn('no temporary file of the port', left[0].detail)
+
 
 class TestPortAuditCommand(base.TestCase):
 
@@ -353,9 +366,11 @@ class TestPortAuditCommand(base.TestCase):
             '--port_json_path', self.stand_in.port_dir,
             '--agent_port', str(self.stand_in.agent.port),
             '--config-file', self.config_file(**config)] + list(options))
+        list_interfaces = (interfaces if callable(interfaces)
+                           else lambda: interfaces)
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
-            code = port_audit.run(args, interfaces)
+            code = port_audit.run(args, list_interfaces)
         return code, out.getvalue()
 
     def test_json_report_and_repair(self):
@@ -376,6 +391,23 @@ class TestPortAuditCommand(base.TestCase):
         code, out = self.run_audit(domain([]))
         self.assertEqual((port_audit.EXIT_OK, '0 port files, 0 domain '
                           'interfaces\nno drift\n'), (code, out))
+
+    def test_repair_looks_at_the_domains_again_under_the_lock(self):
+        vif = vifs.kernel()
+        self.registrar.register(port_request.from_vif(
+            vif, vifs.instance_info(), vif.vif_name), False)
+        # The domain is defined between the audit and the repair.
+        listings = iter([domain([]), domain([ethernet(vif)])])
+        code, out = self.run_audit(lambda: next(listings), '--json',
+                                   '--repair', '--grace_period', '0')
+        self.assertEqual(port_audit.EXIT_DRIFT, code)
+        report = json.loads(out)
+        self.assertEqual([], report['repaired'])
+        self.assertEqual([audit.STALE_FILE],
+                         [f['kind'] for f in report['findings']])
+        self.assertIn('its domain is defined now',
+                      report['findings'][0]['detail'])
+        self.assertIn(vif.id, self.stand_in.agent.ports())
 
     def test_devices_are_looked_up_under_sysfs_root(self):
         vif = vifs.kernel()
@@ -403,7 +435,8 @@ class TestPortAuditCommand(base.TestCase):
             '--config-file', self.config_file(), '--json'])
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
-            self.assertEqual(port_audit.EXIT_DRIFT, port_audit.run(args, []))
+            self.assertEqual(port_audit.EXIT_DRIFT,
+                             port_audit.run(args, lambda: []))
         [finding] = json.loads(out.getvalue())['findings']
         self.assertEqual(audit.AGENT_EXPOSED, finding['kind'])
         self.assertIn('listens on 0.0.0.0', finding['detail'])
@@ -416,7 +449,8 @@ class TestPortAuditCommand(base.TestCase):
             ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x'),
              '--config-file', self.config_file()])
         with mock.patch('sys.stderr', io.StringIO()) as err:
-            self.assertEqual(port_audit.EXIT_SOURCE, port_audit.run(args, []))
+            self.assertEqual(port_audit.EXIT_SOURCE,
+                             port_audit.run(args, lambda: []))
         self.assertIn('cannot read', err.getvalue())
 
     def test_libvirt_unreachable(self):
