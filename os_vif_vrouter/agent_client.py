@@ -52,7 +52,6 @@ from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import tcp_sockets
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -86,6 +85,10 @@ def _agent_message(body):
 
 class AgentClient(object):
     """Client of one vRouter agent.  Thread-safe.
+
+    Port ids go into URL paths as given: they are checked where the port
+    entered (see os_vif_vrouter.ports), and the agent answers 404 to
+    anything but a lower-case UUID.
 
     :param host: the agent's address
     :param port: the agent's TCP port
@@ -269,7 +272,7 @@ class AgentClient(object):
 
         :raises: AgentRequestFailed, AgentUnavailable subclasses
         """
-        self._call('DELETE', '/port/' + validate.port_id(port_id))
+        self._call('DELETE', '/port/' + port_id)
 
     def get_port(self, port_id):
         """GET /port/<port_id>: the agent's JSON of the port, or None.
@@ -279,8 +282,7 @@ class AgentClient(object):
 
         :raises: AgentRequestFailed, AgentUnavailable subclasses
         """
-        status, data = self._call('GET', '/port/' + validate.port_id(port_id),
-                                  ok=(200, 404))
+        status, data = self._call('GET', '/port/' + port_id, ok=(200, 404))
         if status == 404:
             return None
         try:
@@ -292,11 +294,11 @@ class AgentClient(object):
 
     def enable_port(self, port_id):
         """PUT /enable-port/<port_id> (ESXi ports only, at the agent)."""
-        self._call('PUT', '/enable-port/' + validate.port_id(port_id))
+        self._call('PUT', '/enable-port/' + port_id)
 
     def disable_port(self, port_id):
         """PUT /disable-port/<port_id> (ESXi ports only, at the agent)."""
-        self._call('PUT', '/disable-port/' + validate.port_id(port_id))
+        self._call('PUT', '/disable-port/' + port_id)
 
     def sync_ports(self):
         """POST /syncports: the agent deletes, after its stale timeout, the

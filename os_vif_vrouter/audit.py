@@ -28,15 +28,15 @@ the domain.
 """
 
 import collections
-import json
 import os
 import xml.etree.ElementTree as etree
 
-from os_vif_vrouter import constants as c
+from os_vif_translate import validate as osvt_validate
+from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_file
+from os_vif_vrouter import port_request
 from os_vif_vrouter import tcp_sockets
-from os_vif_vrouter import validate
 
 # Finding kinds, in the order they are reported.
 # A port file with no domain interface on this host: the agent would bring
@@ -85,9 +85,9 @@ device is the target dev (None if unset); socket the vhost-user path.
 """
 
 PortFile = collections.namedtuple('PortFile', 'port_id data text mtime')
-PortFile.__doc__ = """One port file: data is the parsed JSON object, or None
-when the file does not parse as one; text is its content; mtime when it
-was last written (seconds since the epoch)."""
+PortFile.__doc__ = """One port file: data is the parsed JSON object, or
+port_request.UNREADABLE when the file does not parse as one; text is its
+content; mtime when it was last written (seconds since the epoch)."""
 
 Leftover = collections.namedtuple('Leftover', 'name port_id mtime')
 Leftover.__doc__ = """A temporary file of a port that no writer renamed."""
@@ -158,23 +158,14 @@ def read_port_files(port_dir):
     """Every port file of the directory (UUID-named regular files)."""
     files = []
     for name in sorted(os.listdir(port_dir)):
-        if not validate.is_canonical_uuid(name):
+        if not osvt_validate.is_canonical_uuid(name):
             continue  # the agent ignores it too (temporary files, say)
         mtime = _mtime(os.path.join(port_dir, name))
         text = port_file.read(port_dir, name)
         if text is None or mtime is None:
             continue  # removed meanwhile
-        files.append(PortFile(name, parse(text), text, mtime))
+        files.append(PortFile(name, port_request.parse(text), text, mtime))
     return files
-
-
-def parse(text):
-    """A port file's JSON object, or None when it is not one."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def read_leftovers(port_dir):
@@ -191,8 +182,8 @@ def read_leftovers(port_dir):
 
 def interface_of(port_data, interfaces):
     """The domain interface a port file belongs to, or None."""
-    key = _key(port_data.get(c.KEY_INSTANCE_ID),
-               port_data.get(c.KEY_MAC_ADDRESS))
+    key = _key(port_data.get(constants.KEY_INSTANCE_ID),
+               port_data.get(constants.KEY_MAC_ADDRESS))
     for interface in interfaces:
         if _key(interface.domain_uuid, interface.mac) == key:
             return interface
@@ -220,11 +211,11 @@ def _key(instance_id, mac):
 
 def _agent_skips(data, device_exists):
     """Whether a kernel-mode agent starting now would skip this port."""
-    if data.get(c.KEY_TYPE) == c.PORT_TYPE_ESXI:
+    if data.get(constants.KEY_TYPE) == constants.PORT_TYPE_ESXI:
         return False
-    if c.KEY_VHOSTUSER_MODE in data:
+    if constants.KEY_VHOSTUSER_MODE in data:
         return False  # a DPDK port: no kernel netdev to look for
-    return not device_exists(data.get(c.KEY_SYSTEM_NAME))
+    return not device_exists(data.get(constants.KEY_SYSTEM_NAME))
 
 
 def devices_in(sysfs_root):
@@ -235,7 +226,7 @@ def devices_in(sysfs_root):
     net = os.path.join(sysfs_root, 'class', 'net')
 
     def device_exists(name):
-        return (validate.is_device_name(name) and
+        return (osvt_validate.is_device_name(name) and
                 os.path.exists(os.path.join(net, name)))
 
     return device_exists
@@ -256,12 +247,12 @@ def audit(port_files, interfaces, client, device_exists, leftovers=()):
     findings = []
     agent_ok = client is not None
     for pf in port_files:
-        if pf.data is None:
+        if pf.data is port_request.UNREADABLE:
             findings.append(Finding(UNREADABLE_FILE, pf.port_id,
                                     'not a JSON object', None))
             continue
-        key = _key(pf.data.get(c.KEY_INSTANCE_ID),
-                   pf.data.get(c.KEY_MAC_ADDRESS))
+        key = _key(pf.data.get(constants.KEY_INSTANCE_ID),
+                   pf.data.get(constants.KEY_MAC_ADDRESS))
         interface = by_key.get(key)
         if interface is None:
             findings.append(Finding(
@@ -283,7 +274,8 @@ def audit(port_files, interfaces, client, device_exists, leftovers=()):
         if _agent_skips(pf.data, device_exists):
             findings.append(Finding(
                 AGENT_WOULD_SKIP, pf.port_id,
-                'device %s does not exist' % pf.data.get(c.KEY_SYSTEM_NAME),
+                'device %s does not exist'
+                % pf.data.get(constants.KEY_SYSTEM_NAME),
                 interface))
     for leftover in leftovers:
         findings.append(Finding(

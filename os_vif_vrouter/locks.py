@@ -32,7 +32,6 @@ import os
 from oslo_concurrency import lockutils
 
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOCK_PREFIX = 'vrouter-port-'
 
@@ -43,7 +42,8 @@ def lock_path_of(conf):
 
 
 def lock_name(port_id):
-    return LOCK_PREFIX + validate.port_id(port_id)
+    """The lock's name (and file name): port_id is a checked port id."""
+    return LOCK_PREFIX + port_id
 
 
 def _give_to_directory_owner(lock_path, name):
@@ -71,6 +71,7 @@ def _give_to_directory_owner(lock_path, name):
 def port_lock(port_id, lock_path):
     """The lock of one port: a context manager.
 
+    :param port_id: a checked port id (see os_vif_vrouter.ports)
     :param lock_path: ``[oslo_concurrency] lock_path``
     :raises: LockPathNotSet, PortLockError (on entering)
     """

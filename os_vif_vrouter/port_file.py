@@ -18,7 +18,8 @@ These functions do the file I/O themselves and must run with the rights
 the port directory needs: the plugin calls them through the privileged
 entrypoints of :mod:`os_vif_vrouter.privileged`; the CLI, run as root
 like the classic ``vrouter-port-control``, runs those entrypoints in its
-own process.
+own process.  They trust their arguments: the entrypoints checked the
+port directory (absolute, normalised) and the port id (a canonical UUID).
 
 A port file is replaced atomically and durably (see :func:`write`): the
 agent replays every UUID-named file when it starts, and a truncated file
@@ -31,8 +32,8 @@ import re
 
 from oslo_log import log as logging
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -46,9 +47,8 @@ _ANY_TEMP_RE = re.compile(r'\A\.([0-9a-f-]{36})\.[0-9a-f]{12}\.tmp\Z')
 
 
 def path_of(port_dir, port_id):
-    """The file of a port: <port_dir>/<port_id>, both validated."""
-    return os.path.join(validate.port_directory(port_dir),
-                        validate.port_id(port_id))
+    """The file of a port: <port_dir>/<port_id>."""
+    return os.path.join(port_dir, port_id)
 
 
 def _error(action, path, exc):
@@ -64,7 +64,8 @@ def temp_name_pattern(port_id):
 def is_temp_name(name):
     """Whether name is a temporary file of some port (kept or left)."""
     match = _ANY_TEMP_RE.match(name)
-    return match is not None and validate.is_canonical_uuid(match.group(1))
+    return (match is not None and
+            osvt_validate.is_canonical_uuid(match.group(1)))
 
 
 def temp_port_id(name):
@@ -115,8 +116,7 @@ def remove_leftovers(port_dir, port_id, keep=None):
     :param keep: a temporary file name not to remove
     :returns: the names removed
     """
-    pattern = temp_name_pattern(validate.port_id(port_id))
-    port_dir = validate.port_directory(port_dir)
+    pattern = temp_name_pattern(port_id)
     removed = []
     try:
         names = os.listdir(port_dir)
@@ -139,10 +139,9 @@ def stage(port_dir, port_id, data):
     port's leftover temporary files (a killed writer's) are removed.
 
     :returns: the temporary file's name (in port_dir)
-    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    :raises: exception.PortFileError
     """
     path = path_of(port_dir, port_id)
-    port_dir = os.path.dirname(path)
     try:
         fd, temp = _open_temp(port_dir, port_id)
     except OSError as exc:
@@ -167,7 +166,7 @@ def _staged_path(port_dir, port_id, temp_name):
         raise exception.PortFileError(
             action='commit', path=path_of(port_dir, port_id),
             reason='%r is not a temporary file of this port' % (temp_name,))
-    return os.path.join(validate.port_directory(port_dir), temp_name)
+    return os.path.join(port_dir, temp_name)
 
 
 def commit(port_dir, port_id, temp_name):
@@ -183,7 +182,7 @@ def commit(port_dir, port_id, temp_name):
         _unlink_quietly(temp)
         raise _error('write', path, exc)
     try:
-        _fsync_dir(os.path.dirname(path))
+        _fsync_dir(port_dir)
     except OSError as exc:
         raise _error('sync the directory of', path, exc)
 
@@ -203,7 +202,7 @@ def write(port_dir, port_id, data):
     (without it, a power loss can leave the new name on an empty file);
     the second makes the rename itself durable.
 
-    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    :raises: exception.PortFileError
     """
     commit(port_dir, port_id, stage(port_dir, port_id, data))
 
@@ -260,7 +259,7 @@ def remove(port_dir, port_id):
     except OSError as exc:
         raise _error('remove', path, exc)
     try:
-        _fsync_dir(os.path.dirname(path))
+        _fsync_dir(port_dir)
     except OSError as exc:
         raise _error('sync the directory of', path, exc)
     return True

@@ -42,7 +42,7 @@ removed with the port's other leftovers.
 import time
 
 from os_vif_vrouter import audit
-from os_vif_vrouter import constants as c
+from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import privileged
@@ -109,8 +109,8 @@ def _check_leftovers(port_id, leftovers, now, grace_period):
 def _check_provable(port, now, grace_period):
     if port is None:
         raise _NotProven('its port file was not read')
-    port_type = port.data.get(c.KEY_TYPE)
-    if port_type != c.PORT_TYPE_VM:
+    port_type = port.data.get(constants.KEY_TYPE)
+    if port_type != constants.PORT_TYPE_VM:
         raise _NotProven('a port of type %r is not a VM port: another '
                          'client of the agent owns it' % (port_type,))
     _check_age(now - port.mtime, grace_period)

@@ -39,8 +39,8 @@ import re
 
 from oslo_log import log as logging
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -207,13 +207,14 @@ class Resolver(object):
         """The representor of a VF, and where it was found.
 
         :param port_id: for error messages
-        :param vf_address: the VF's PCI address
-        :param fallback_name: the port profile's representor_name (or None)
+        :param vf_address: the VF's PCI address, checked, in lower case
+        :param fallback_name: the port profile's representor_name, a
+            checked device name (or None)
         :returns: (netdev name, one of SOURCE_*)
-        :raises: RepresentorNotFound, RepresentorLookupError, InvalidPortData,
-            InvalidDeviceName (a name found is not a valid device name)
+        :raises: RepresentorNotFound, RepresentorLookupError,
+            InvalidDeviceName (os_vif_translate's: a name found on the
+            host is not a valid device name)
         """
-        vf_address = validate.pci_address(port_id, vf_address)
         for source, lookup in ((SOURCE_SWITCHDEV, self.from_switchdev),
                                (SOURCE_MAP, self.from_map)):
             name = lookup(vf_address)
@@ -222,9 +223,9 @@ class Resolver(object):
                           '%(source)s: %(name)s',
                           {'vf': vf_address, 'port': port_id,
                            'source': source, 'name': name})
-                return validate.device_name(name), source
+                return osvt_validate.device_name(port_id, name), source
         if fallback_name:
-            return validate.device_name(fallback_name), SOURCE_PROFILE
+            return fallback_name, SOURCE_PROFILE
         raise exception.RepresentorNotFound(
             port_id=port_id, vf_address=vf_address,
             looked_in='%s (switchdev), %s' % (self.sysfs_root,

@@ -58,17 +58,16 @@ def load(args):
     conf = cfg.ConfigOpts()
     group = opts.register_opts(conf)
     try:
-        lock_path = locks.lock_path_of(conf)  # registers the option
         conf(args=[], project='nova',
              default_config_files=args.config_file,
              default_config_dirs=args.config_dir)
+        # Registers [oslo_concurrency] lock_path: options registered after
+        # the files are parsed still read them.
         lock_path = locks.lock_path_of(conf)
         # Values are parsed when read: read them all now.
         for opt in opts.ALL_OPTS:
             getattr(group, opt.dest)
-    except cfg.Error as exc:
-        raise ConfigError('cannot read the configuration: %s' % exc)
-    except (ValueError, OSError) as exc:
+    except (cfg.Error, ValueError, OSError) as exc:
         raise ConfigError('cannot read the configuration: %s' % exc)
     return group, lock_path
 

@@ -38,10 +38,11 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import audit  # noqa: E402
 from os_vif_vrouter.cmd import config  # noqa: E402
-from os_vif_vrouter import constants as c  # noqa: E402
+from os_vif_vrouter import constants  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
+from os_vif_vrouter import registration  # noqa: E402
 from os_vif_vrouter import repair  # noqa: E402
 
 EXIT_OK = 0
@@ -93,20 +94,23 @@ def build_parser():
         help='libvirt connection URI (default %(default)s)')
     add('--port_json_path',
         help='directory of the port files (%s, %s)'
-             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+             % (config.describe_default('port_dir'),
+                constants.DEFAULT_PORT_DIR))
     add('--agent_host',
         help='address of the agent\'s REST port API (%s, %s)'
-             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+             % (config.describe_default('agent_host'),
+                constants.DEFAULT_AGENT_HOST))
     add('--agent_port', type=int,
         help='TCP port of the agent\'s REST port API (%s, %d)'
-             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
+             % (config.describe_default('agent_port'),
+                constants.DEFAULT_AGENT_PORT))
     add('--repair', action='store_true',
         help='fix the stale files, missing registrations and temporary '
              'leftovers it can prove are Nova\'s and stale')
     add('--grace_period', type=float, metavar='SECONDS',
         help='--repair touches only files older than this (%s, %d)'
              % (config.describe_default('repair_grace_period'),
-                c.DEFAULT_REPAIR_GRACE_PERIOD))
+                constants.DEFAULT_REPAIR_GRACE_PERIOD))
     add('--json', action='store_true',
         help='print one JSON object instead of text')
     config.add_arguments(parser)
@@ -151,8 +155,9 @@ def run(args, list_interfaces):
               file=sys.stderr)
         return EXIT_SOURCE
     try:
-        port_files = audit.read_port_files(args.port_json_path)
-        leftovers = audit.read_leftovers(args.port_json_path)
+        port_dir = registration.checked_port_directory(args.port_json_path)
+        port_files = audit.read_port_files(port_dir)
+        leftovers = audit.read_leftovers(port_dir)
     except (OSError, exception.VRouterException) as exc:
         print('vrouter-port-audit: cannot read %s: %s' % (
             args.port_json_path, exc), file=sys.stderr)
@@ -169,7 +174,7 @@ def run(args, list_interfaces):
         repaired = []
         if args.repair:
             repaired, findings = repair.repair(
-                findings, port_files, client, args.port_json_path,
+                findings, port_files, client, port_dir,
                 args.lock_path, args.grace_period, list_interfaces,
                 leftovers)
     finally:

@@ -31,6 +31,7 @@ from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
 from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
+from os_vif_vrouter import ports
 from os_vif_vrouter import registration
 from os_vif_vrouter import repair
 from os_vif_vrouter.tests import base
@@ -76,11 +77,11 @@ class AuditTestCase(base.TestCase):
         self.registrar = registration.Registrar(self.client, self.port_dir)
         self.devices = set()
 
-    def plug(self, vif, system_name=None, vhostuser_mode=None):
-        request = port_request.from_vif(vif, vifs.instance_info(),
-                                        system_name or vif.vif_name,
-                                        vhostuser_mode=vhostuser_mode)
-        self.registrar.register(request, agent_down_ok=True)
+    def plug(self, vif, representor=None):
+        port = ports.from_vif(vif, vifs.instance_info())
+        if representor is not None:
+            port = port.on_device(representor)
+        self.registrar.register(port, agent_down_ok=True)
         return vif
 
     def audit(self, interfaces):
@@ -100,8 +101,7 @@ class TestAudit(AuditTestCase):
 
     def test_every_datapath_is_matched_by_instance_and_mac(self):
         kernel = self.plug(vifs.kernel())
-        dpdk = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_x'),
-                         vhostuser_mode=1)
+        dpdk = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_x'))
         direct = self.plug(vifs.direct('0000:0a:00.1'), 'eth7')
         self.devices.update([kernel.vif_name, 'eth7'])
         interfaces = domain([
@@ -139,8 +139,7 @@ class TestAudit(AuditTestCase):
         self.assertIn(vif.vif_name, findings[0].detail)
 
     def test_dpdk_port_has_no_netdev_to_skip(self):
-        vif = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_y'),
-                        vhostuser_mode=1)
+        vif = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_y'))
         interfaces = domain([VHOSTUSER % {
             'mac': vif.address, 'dev': vif.vif_name,
             'path': '/var/run/vrouter/uvh_vif_y'}])
@@ -203,7 +202,7 @@ class TestAudit(AuditTestCase):
         self.assertEqual([lost.id], list(self.agent.ports()))
         self.assertEqual([lost.id], os.listdir(self.port_dir))
         # The agent now has exactly what the file says.
-        self.assertTrue(port_request.same_port(
+        self.assertTrue(registration.same_port(
             self.registrar.read(lost.id), self.agent.ports()[lost.id]))
         self.assertEqual([audit.MISSING_FILE], [
             f.kind for f in audit.audit(
@@ -230,9 +229,9 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
 
     def write(self, port_id, port_type=0, age=0):
         """A port file as the agent's other clients (or Nova) write it."""
-        request = port_request.build(
-            port_id, vifs.INSTANCE, vifs.NETWORK, 'x', vifs.mac_of(port_id),
-            'ns' + port_id[:8], port_type=port_type)
+        request = port_request.body(ports.from_cli(
+            port_id, vifs.INSTANCE, vifs.NETWORK, vifs.mac_of(port_id),
+            'ns' + port_id[:8], display_name='x', port_type=port_type))
         path = os.path.join(self.port_dir, port_id)
         port_file.write(self.port_dir, port_id,
                         port_request.to_json(request).encode())
@@ -375,8 +374,8 @@ class TestPortAuditCommand(base.TestCase):
 
     def test_json_report_and_repair(self):
         vif = vifs.kernel()
-        self.registrar.register(port_request.from_vif(
-            vif, vifs.instance_info(), vif.vif_name), False)
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
         code, out = self.run_audit(domain([]), '--json')
         self.assertEqual(port_audit.EXIT_DRIFT, code)
         report = json.loads(out)
@@ -394,8 +393,8 @@ class TestPortAuditCommand(base.TestCase):
 
     def test_repair_looks_at_the_domains_again_under_the_lock(self):
         vif = vifs.kernel()
-        self.registrar.register(port_request.from_vif(
-            vif, vifs.instance_info(), vif.vif_name), False)
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
         # The domain is defined between the audit and the repair.
         listings = iter([domain([]), domain([ethernet(vif)])])
         code, out = self.run_audit(lambda: next(listings), '--json',
@@ -411,8 +410,8 @@ class TestPortAuditCommand(base.TestCase):
 
     def test_devices_are_looked_up_under_sysfs_root(self):
         vif = vifs.kernel()
-        self.registrar.register(port_request.from_vif(
-            vif, vifs.instance_info(), vif.vif_name), False)
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
         sysfs = self.useFixture(fixtures.TempDir()).path
         interfaces = domain([ethernet(vif)])
         code, out = self.run_audit(interfaces, '--json', sysfs_root=sysfs)

@@ -27,7 +27,7 @@ import os_vif
 from os_vif import exception as osv_exception
 
 from os_vif_vrouter import exception
-from os_vif_vrouter import port_request
+from os_vif_vrouter import registration
 from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import classic_files
@@ -80,7 +80,7 @@ class PluginTestCase(base.TestCase):
         """
         registered = self.agent.ports()[vif.id]
         stored = self.port_file(vif.id)
-        self.assertTrue(port_request.same_port(stored, registered),
+        self.assertTrue(registration.same_port(stored, registered),
                         '%r != %r' % (stored, registered))
         self.assertEqual(system_name, registered['system-name'])
         self.assertEqual(vif.id, registered['id'])

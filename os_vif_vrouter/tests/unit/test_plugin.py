@@ -20,10 +20,13 @@ import fixtures
 import os_vif
 from os_vif import exception as osv_exception
 from os_vif import objects
+from oslo_config import cfg
 
+from os_vif_translate import exception as osvt_exception
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import opts
+from os_vif_vrouter import ports
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -97,9 +100,20 @@ class TestLoadPreflight(base.TestCase):
         super().setUp()
         self.log = self.useFixture(fixtures.FakeLogger(
             name='os_vif_vrouter', level=logging.WARNING))
-        # What the plugin said once in this process, forgotten per test.
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.vrouter._LOGGED', set()))
+        # What this test's "process" has said (load() shares the real
+        # process's).
+        self.once = vrouter.LogOnce(vrouter.LOG)
+
+    def load(self, name):
+        """VRouterPlugin.load(name), saying things once per test."""
+        return vrouter.VRouterPlugin(
+            opts.register_opts(cfg.CONF), plugin_name=name,
+            lock_path=self.lock_path, log_once=self.once)
+
+    def test_load_shares_the_process_log(self):
+        for name in constants.PLUGIN_NAMES:
+            self.assertIs(vrouter.PROCESS_LOG,
+                          vrouter.VRouterPlugin.load(name).log_once)
 
     def _config_file(self, text):
         path = self.useFixture(fixtures.TempDir()).join('vrouter.conf')
@@ -109,7 +123,7 @@ class TestLoadPreflight(base.TestCase):
 
     def test_port_dir_present(self):
         self.flags(port_dir=self.useFixture(fixtures.TempDir()).path)
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = self.load('vrouter')
         self.assertIsNone(plugin.misconfigured)
         self.assertEqual('', self.log.output)
 
@@ -118,15 +132,15 @@ class TestLoadPreflight(base.TestCase):
         self.flags(port_dir=missing)
         # os_vif.initialize() loads both names, maybe more than once: on a
         # host without vRouter ports, not a word.
-        plugins = [vrouter.VRouterPlugin.load(name)
+        plugins = [self.load(name)
                    for name in ('vrouter', 'contrail_vrouter') * 2]
         self.assertEqual([None] * 4, [p.misconfigured for p in plugins])
         self.assertEqual('', self.log.output)
         # The first plugs say it, once for the process.
         stand_in = self.useFixture(base.StandIn())
         self.flags(agent_port=stand_in.agent.port)
-        for plugin in (vrouter.VRouterPlugin.load('vrouter'),
-                       vrouter.VRouterPlugin.load('vrouter')):
+        for plugin in (self.load('vrouter'),
+                       self.load('vrouter')):
             self.addCleanup(plugin.client.close)
             plugin.plug(vifs.kernel(), vifs.instance_info())
         self.assertEqual(1, len(self.log.output.splitlines()))
@@ -137,12 +151,12 @@ class TestLoadPreflight(base.TestCase):
     def test_misconfiguration_is_said_once(self):
         self.flags(port_dir='relative/ports')
         for name in ('vrouter', 'contrail_vrouter') * 2:
-            vrouter.VRouterPlugin.load(name)
+            self.load(name)
         self.assertEqual(1, len(self.log.output.splitlines()))
 
     def test_relative_port_dir(self):
         self.flags(port_dir='var/lib/contrail/ports')
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = self.load('vrouter')
         self.assertEqual(1, len(self.log.output.splitlines()))
         self.assertIn("misconfigured ([os_vif_vrouter]): Invalid port file "
                       "directory 'var/lib/contrail/ports': not an absolute "
@@ -158,7 +172,7 @@ class TestLoadPreflight(base.TestCase):
 
     def test_invalid_agent_address(self):
         self._config_file('[os_vif_vrouter]\nagent_port = 90910\n')
-        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        plugin = self.load('contrail_vrouter')
         self.assertIsInstance(plugin.misconfigured,
                               exception.PluginMisconfigured)
         self.assertEqual(1, len(self.log.output.splitlines()))
@@ -181,42 +195,40 @@ class TestDispatch(base.TestCase):
         return self.useFixture(base.fixtures.MockPatchObject(
             vrouter.VRouterPlugin, name, autospec=True)).mock
 
+    def _vifs(self):
+        return (vifs.kernel(), vifs.dpdk('/run/vrouter/uvh_vif_x'),
+                vifs.direct(VF), vifs.virtio_forwarder(VF, '/run/x.sock'))
+
     def test_plug_branches(self):
         kernel = self._patch('_plug_kernel')
         vhostuser = self._patch('_plug_vhostuser')
         offload = self._patch('_plug_offload')
-        vif_kernel = vifs.kernel()
-        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
-        vif_direct = vifs.direct(VF)
-        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        vif_kernel, vif_dpdk, vif_direct, vif_forwarder = self._vifs()
         for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
             self.plugin.plug(vif, self.info)
-        kernel.assert_called_once_with(self.plugin, vif_kernel, self.info)
-        vhostuser.assert_called_once_with(self.plugin, vif_dpdk, self.info)
+        # Each gets the port parsed once from the VIF.
+        kernel.assert_called_once_with(
+            self.plugin, ports.from_vif(vif_kernel, self.info))
+        vhostuser.assert_called_once_with(
+            self.plugin, ports.from_vif(vif_dpdk, self.info))
         self.assertEqual(
-            [mock.call(self.plugin, vif_direct, self.info,
-                       vif_direct.port_profile.datapath_offload),
-             mock.call(self.plugin, vif_forwarder, self.info,
-                       vif_forwarder.port_profile.datapath_offload)],
+            [mock.call(self.plugin, ports.from_vif(vif_direct, self.info)),
+             mock.call(self.plugin,
+                       ports.from_vif(vif_forwarder, self.info))],
             offload.call_args_list)
 
     def test_unplug_branches(self):
-        kernel = self._patch('_unplug_kernel')
-        vhostuser = self._patch('_unplug_vhostuser')
+        port = self._patch('_unplug_port')
         offload = self._patch('_unplug_offload')
-        vif_kernel = vifs.kernel()
-        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
-        vif_direct = vifs.direct(VF)
-        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        vif_kernel, vif_dpdk, vif_direct, vif_forwarder = self._vifs()
         for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
             self.plugin.unplug(vif, self.info)
-        kernel.assert_called_once_with(self.plugin, vif_kernel)
-        vhostuser.assert_called_once_with(self.plugin, vif_dpdk)
+        self.assertEqual([mock.call(self.plugin, vif_kernel.id),
+                          mock.call(self.plugin, vif_dpdk.id)],
+                         port.call_args_list)
         self.assertEqual(
-            [mock.call(self.plugin, vif_direct,
-                       vif_direct.port_profile.datapath_offload),
-             mock.call(self.plugin, vif_forwarder,
-                       vif_forwarder.port_profile.datapath_offload)],
+            [mock.call(self.plugin, ports.attachment_of(vif_direct)),
+             mock.call(self.plugin, ports.attachment_of(vif_forwarder))],
             offload.call_args_list)
 
     def assertPlugError(self, vif, cause, *fragments, method='plug'):
@@ -258,7 +270,9 @@ class TestDispatch(base.TestCase):
     def test_generic_with_representor(self):
         vif = vifs.kernel()
         vif.port_profile = vifs.representor_profile(VF, 'tapx')
-        self.assertPlugError(vif, exception.WrongPortProfile, 'VIFGeneric')
+        for method in ('plug', 'unplug'):
+            self.assertPlugError(vif, exception.WrongPortProfile,
+                                 'VIFGeneric', method=method)
 
     def test_host_device_without_profile(self):
         for profile in (None, objects.vif.VIFPortProfileBase()):
@@ -279,7 +293,7 @@ class TestDispatch(base.TestCase):
     def test_invalid_port_id(self):
         vif = vifs.kernel()
         vif.id = vif.id.upper()
-        exc = self.assertPlugError(vif, exception.InvalidPortId)
+        exc = self.assertPlugError(vif, osvt_exception.InvalidPortId)
         self.assertIn('canonical lower-case UUID', str(exc))
 
     def test_profile_without_vf(self):
