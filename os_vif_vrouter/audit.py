@@ -29,6 +29,7 @@ the domain.
 
 import collections
 import os
+import typing as ty
 import xml.etree.ElementTree as etree
 
 from os_vif_translate import validate as osvt_validate
@@ -97,7 +98,7 @@ class Finding(collections.namedtuple('Finding',
                                      'kind port_id detail interface')):
     """One disagreement; port_id is None for a MISSING_FILE."""
 
-    def as_dict(self):
+    def as_dict(self) -> ty.Dict[str, ty.Any]:
         found = {'kind': self.kind, 'port_id': self.port_id,
                  'detail': self.detail}
         if self.interface is not None:
@@ -105,7 +106,7 @@ class Finding(collections.namedtuple('Finding',
         return found
 
 
-def domain_interfaces(domain_xml):
+def domain_interfaces(domain_xml: str) -> ty.List[Interface]:
     """The interfaces of one domain, from its XML description."""
     root = etree.fromstring(domain_xml)
     uuid = root.findtext('uuid')
@@ -117,7 +118,7 @@ def domain_interfaces(domain_xml):
         source = node.find('source')
         interfaces.append(Interface(
             domain_uuid=uuid, domain_name=name,
-            mac=mac.get('address').lower() if mac is not None else None,
+            mac=_lower(mac.get('address') if mac is not None else None),
             kind=node.get('type'),
             device=target.get('dev') if target is not None else None,
             socket=(source.get('path') if source is not None and
@@ -125,7 +126,11 @@ def domain_interfaces(domain_xml):
     return interfaces
 
 
-def libvirt_interfaces(uri):
+def _lower(text: ty.Optional[str]) -> ty.Optional[str]:
+    return text.lower() if text is not None else None
+
+
+def libvirt_interfaces(uri: str) -> ty.List[Interface]:
     """The interfaces of every domain, running or not, of a libvirt host.
 
     :raises: exception.AuditSourceError when libvirt-python is missing or
@@ -147,14 +152,14 @@ def libvirt_interfaces(uri):
         raise exception.AuditSourceError(source=uri, reason=str(exc))
 
 
-def _mtime(path):
+def _mtime(path: str) -> ty.Optional[float]:
     try:
         return os.stat(path).st_mtime
     except FileNotFoundError:
         return None  # removed meanwhile
 
 
-def read_port_files(port_dir):
+def read_port_files(port_dir: str) -> ty.List[PortFile]:
     """Every port file of the directory (UUID-named regular files)."""
     files = []
     for name in sorted(os.listdir(port_dir)):
@@ -168,19 +173,21 @@ def read_port_files(port_dir):
     return files
 
 
-def read_leftovers(port_dir):
+def read_leftovers(port_dir: str) -> ty.List[Leftover]:
     """The temporary files of the directory (see port_file.stage)."""
     leftovers = []
     for name in sorted(os.listdir(port_dir)):
-        if port_file.is_temp_name(name):
+        port_id = port_file.temp_port_id(name)
+        if port_id is not None:
             mtime = _mtime(os.path.join(port_dir, name))
             if mtime is not None:
-                leftovers.append(Leftover(name, port_file.temp_port_id(name),
-                                          mtime))
+                leftovers.append(Leftover(name, port_id, mtime))
     return leftovers
 
 
-def interface_of(port_data, interfaces):
+def interface_of(port_data: ty.Mapping[str, ty.Any],
+                 interfaces: ty.Iterable[Interface]
+                 ) -> ty.Optional[Interface]:
     """The domain interface a port file belongs to, or None."""
     key = _key(port_data.get(constants.KEY_INSTANCE_ID),
                port_data.get(constants.KEY_MAC_ADDRESS))
@@ -190,7 +197,7 @@ def interface_of(port_data, interfaces):
     return None
 
 
-def looks_like_vrouter(interface):
+def looks_like_vrouter(interface: Interface) -> bool:
     """Whether an interface without a port file is probably a vRouter port.
 
     Nova names a Neutron port's tap 'tap<port id>' and the vRouter's
@@ -205,11 +212,15 @@ def looks_like_vrouter(interface):
     return False
 
 
-def _key(instance_id, mac):
+def _key(instance_id: ty.Any, mac: ty.Any) -> ty.Tuple[ty.Any, str]:
     return instance_id, (mac or '').lower()
 
 
-def _agent_skips(data, device_exists):
+DeviceExists = ty.Callable[[ty.Any], bool]
+
+
+def _agent_skips(data: ty.Mapping[str, ty.Any],
+                 device_exists: DeviceExists) -> bool:
     """Whether a kernel-mode agent starting now would skip this port."""
     if data.get(constants.KEY_TYPE) == constants.PORT_TYPE_ESXI:
         return False
@@ -218,21 +229,24 @@ def _agent_skips(data, device_exists):
     return not device_exists(data.get(constants.KEY_SYSTEM_NAME))
 
 
-def devices_in(sysfs_root):
+def devices_in(sysfs_root: str) -> DeviceExists:
     """name -> whether the network device exists, by sysfs.
 
     :param sysfs_root: where sysfs is mounted ([os_vif_vrouter] sysfs_root)
     """
     net = os.path.join(sysfs_root, 'class', 'net')
 
-    def device_exists(name):
+    def device_exists(name: ty.Any) -> bool:
         return (osvt_validate.is_device_name(name) and
                 os.path.exists(os.path.join(net, name)))
 
     return device_exists
 
 
-def audit(port_files, interfaces, client, device_exists, leftovers=()):
+def audit(port_files: ty.Iterable[PortFile],
+          interfaces: ty.Iterable[Interface], client: ty.Any,
+          device_exists: DeviceExists,
+          leftovers: ty.Iterable[Leftover] = ()) -> ty.List[Finding]:
     """Compare a host's port files, domain interfaces and registrations.
 
     :param port_files: list of PortFile
@@ -294,7 +308,9 @@ def audit(port_files, interfaces, client, device_exists, leftovers=()):
                                            f.port_id or ''))
 
 
-def agent_exposure(port, sockets=None):
+def agent_exposure(port: int,
+                   sockets: ty.Optional[ty.List[tcp_sockets.Socket]] = None
+                   ) -> ty.List[Finding]:
     """Findings for the agent's port listening on more than loopback.
 
     :param sockets: tcp_sockets.read() (default: read now)

@@ -32,6 +32,8 @@ What ``plug`` and ``unplug`` raise are :class:`VRouterPlugError` and
 in the ``error`` attribute.
 """
 
+import typing as ty
+
 from os_vif import exception as osv_exception
 
 from os_vif_translate import exception as osvt_exception
@@ -164,12 +166,12 @@ class AgentRequestFailed(AgentError):
                '%(request)s: %(error)s')
 
     @property
-    def status(self):
+    def status(self) -> int:
         """The HTTP status code the agent answered."""
         return self.kwargs['status']
 
     @property
-    def agent_message(self):
+    def agent_message(self) -> str:
         """The agent's error message, without its '{ ... }' wrapping."""
         return self.kwargs['error']
 
@@ -194,7 +196,7 @@ class VRouterPlugError(osv_exception.PlugException):
     msg_fmt = 'Failed to plug vRouter port %(port_id)s: %(reason)s'
 
     @property
-    def error(self):
+    def error(self) -> ty.Optional[BaseException]:
         """The typed error that made the plug fail."""
         return self.__cause__
 
@@ -203,6 +205,6 @@ class VRouterUnplugError(osv_exception.UnplugException):
     msg_fmt = 'Failed to unplug vRouter port %(port_id)s: %(reason)s'
 
     @property
-    def error(self):
+    def error(self) -> ty.Optional[BaseException]:
         """The typed error that made the unplug fail."""
         return self.__cause__

@@ -134,8 +134,13 @@ class VhostUser:
     socket: ty.Optional[str]
 
     @property
-    def vrouter_creates_socket(self) -> bool:
-        return self.mode == constants.VHOSTUSER_MODE_VROUTER_SERVER
+    def vrouter_socket(self) -> ty.Optional[str]:
+        """The socket the vRouter creates, which the plug waits for;
+        None when QEMU creates it.
+        """
+        if self.mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
+            return self.socket
+        return None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,6 +32,7 @@ already be privileged and trust their arguments.
 
 import errno
 import os
+import typing as ty
 
 from oslo_log import log as logging
 import pyroute2
@@ -53,7 +54,7 @@ _IFF_UP = 0x1
 IPV6_CONF_DIR = '/proc/sys/net/ipv6/conf'
 
 
-def _port(port_dir, port_id):
+def _port(port_dir: ty.Any, port_id: ty.Any) -> ty.Tuple[str, str]:
     """(port_dir, port_id) checked for the port file helpers.
 
     :returns: the directory, normalised, and the port id
@@ -69,28 +70,28 @@ def _port(port_dir, port_id):
     return os.path.normpath(port_dir), port_id
 
 
-def _text(content):
+def _text(content: ty.Any) -> bytes:
     if not isinstance(content, str):
         raise TypeError('content must be a str, not %s'
                         % type(content).__name__)
     return content.encode('utf-8')
 
 
-def _device(device):
+def _device(device: ty.Any) -> str:
     if not osvt_validate.is_device_name(device):
         raise ValueError('%r is not a network device name' % (device,))
     return device
 
 
 @privsep.vif_plug.entrypoint
-def write_port_file(port_dir, port_id, content):
+def write_port_file(port_dir: str, port_id: str, content: str) -> None:
     """Atomically and durably replace the port file of port_id."""
     port_dir, port_id = _port(port_dir, port_id)
     port_file.write(port_dir, port_id, _text(content))
 
 
 @privsep.vif_plug.entrypoint
-def stage_port_file(port_dir, port_id, content):
+def stage_port_file(port_dir: str, port_id: str, content: str) -> str:
     """Write content durably to a temporary file of port_id; its name.
 
     Nothing the agent reads changes until commit_port_file.
@@ -100,35 +101,36 @@ def stage_port_file(port_dir, port_id, content):
 
 
 @privsep.vif_plug.entrypoint
-def commit_port_file(port_dir, port_id, temp_name):
+def commit_port_file(port_dir: str, port_id: str, temp_name: str) -> None:
     """Rename the staged temp_name over the port file of port_id."""
     port_dir, port_id = _port(port_dir, port_id)
     port_file.commit(port_dir, port_id, temp_name)
 
 
 @privsep.vif_plug.entrypoint
-def discard_port_file(port_dir, port_id, temp_name):
+def discard_port_file(port_dir: str, port_id: str,
+                      temp_name: str) -> None:
     """Remove the staged temp_name of port_id."""
     port_dir, port_id = _port(port_dir, port_id)
     port_file.discard(port_dir, port_id, temp_name)
 
 
 @privsep.vif_plug.entrypoint
-def read_port_file(port_dir, port_id):
+def read_port_file(port_dir: str, port_id: str) -> ty.Optional[str]:
     """The text of the port file of port_id, or None if it has none."""
     port_dir, port_id = _port(port_dir, port_id)
     return port_file.read(port_dir, port_id)
 
 
 @privsep.vif_plug.entrypoint
-def remove_port_file(port_dir, port_id):
+def remove_port_file(port_dir: str, port_id: str) -> bool:
     """Remove the port file of port_id; True if there was one."""
     port_dir, port_id = _port(port_dir, port_id)
     return port_file.remove(port_dir, port_id)
 
 
 @privsep.vif_plug.entrypoint
-def remove_port_leftovers(port_dir, port_id):
+def remove_port_leftovers(port_dir: str, port_id: str) -> ty.List[str]:
     """Remove the temporary files a killed writer left for port_id; their
     names.  Call it holding the port's lock.
     """
@@ -137,7 +139,7 @@ def remove_port_leftovers(port_dir, port_id):
 
 
 @privsep.vif_plug.entrypoint
-def disable_ipv6(device):
+def disable_ipv6(device: str) -> bool:
     """Write 1 to /proc/sys/net/ipv6/conf/<device>/disable_ipv6.
 
     A representor is a switch port: it must not get an IPv6 link-local or
@@ -150,7 +152,7 @@ def disable_ipv6(device):
     return disable_ipv6_in(IPV6_CONF_DIR, _device(device))
 
 
-def disable_ipv6_in(conf_dir, device):
+def disable_ipv6_in(conf_dir: str, device: str) -> bool:
     """:func:`disable_ipv6` in the IPv6 configuration tree conf_dir.
 
     Must already be privileged; device must be a checked device name.
@@ -171,7 +173,7 @@ def disable_ipv6_in(conf_dir, device):
 
 
 @privsep.vif_plug.entrypoint
-def set_link_state(device, state):
+def set_link_state(device: str, state: str) -> bool:
     """Set device administratively up or down (like ``ip link set``).
 
     No subprocess: rtnetlink through pyroute2 (as os-vif does).  A device

@@ -36,6 +36,7 @@ Everything here only reads sysfs and the map file: no privilege needed.
 import errno
 import os
 import re
+import typing as ty
 
 from oslo_log import log as logging
 
@@ -57,7 +58,7 @@ SOURCE_MAP = 'map'
 SOURCE_PROFILE = 'profile'
 
 
-def _read_attr(path):
+def _read_attr(path: str) -> ty.Optional[str]:
     """A sysfs attribute, stripped; None if absent or not supported.
 
     phys_port_name and phys_switch_id raise EOPNOTSUPP on netdevs whose
@@ -80,18 +81,19 @@ class Resolver(object):
     :param map_path: the vendor map file
     """
 
-    def __init__(self, sysfs_root='/sys', map_path=None):
+    def __init__(self, sysfs_root: str = '/sys',
+                 map_path: ty.Optional[str] = None) -> None:
         self.sysfs_root = sysfs_root
         self.map_path = map_path
 
-    def _pci_dir(self, address):
+    def _pci_dir(self, address: str) -> str:
         return os.path.join(self.sysfs_root, 'bus', 'pci', 'devices',
                             address)
 
-    def _net_dir(self):
+    def _net_dir(self) -> str:
         return os.path.join(self.sysfs_root, 'class', 'net')
 
-    def from_switchdev(self, vf_address):
+    def from_switchdev(self, vf_address: str) -> ty.Optional[str]:
         """The representor by the kernel's switchdev attributes, or None.
 
         :raises: RepresentorLookupError if sysfs cannot be read
@@ -103,7 +105,7 @@ class Resolver(object):
                 vf_address=vf_address, path=exc.filename or self.sysfs_root,
                 reason=exc.strerror or str(exc))
 
-    def _from_switchdev(self, vf_address):
+    def _from_switchdev(self, vf_address: str) -> ty.Optional[str]:
         physfn = os.path.join(self._pci_dir(vf_address), 'physfn')
         try:
             pf_address = os.path.basename(os.readlink(physfn))
@@ -141,7 +143,7 @@ class Resolver(object):
         return None
 
     @staticmethod
-    def _vf_number(pf_dir, vf_address):
+    def _vf_number(pf_dir: str, vf_address: str) -> ty.Optional[int]:
         """N of the PF's virtfn<N> link that points at the VF."""
         try:
             names = os.listdir(pf_dir)
@@ -160,7 +162,7 @@ class Resolver(object):
         return None
 
     @staticmethod
-    def _pf_switch_id(pf_dir):
+    def _pf_switch_id(pf_dir: str) -> ty.Optional[str]:
         """phys_switch_id of the PF's netdev (its uplink representor)."""
         try:
             netdevs = sorted(os.listdir(os.path.join(pf_dir, 'net')))
@@ -173,7 +175,7 @@ class Resolver(object):
                 return switch_id
         return None
 
-    def from_map(self, vf_address):
+    def from_map(self, vf_address: str) -> ty.Optional[str]:
         """The representor by the vendor map, or None.
 
         :raises: RepresentorLookupError if the map exists but is unreadable
@@ -203,7 +205,8 @@ class Resolver(object):
                 return fields[2]
         return None
 
-    def resolve(self, port_id, vf_address, fallback_name):
+    def resolve(self, port_id: str, vf_address: str,
+                fallback_name: ty.Optional[str]) -> ty.Tuple[str, str]:
         """The representor of a VF, and where it was found.
 
         :param port_id: for error messages

@@ -273,33 +273,33 @@ class VRouterPlugin(plugin.PluginBase):
         with self.registrar.port_lock(port.id):
             registration = self.registrar.register(port,
                                                    agent_down_ok=False)
-            if port.vhostuser.vrouter_creates_socket:
-                self._wait_for_socket(port, registration)
+            socket = port.vhostuser and port.vhostuser.vrouter_socket
+            if socket:
+                self._wait_for_socket(port.id, socket, registration)
 
-    def _wait_for_socket(self, port: ports.Port,
+    def _wait_for_socket(self, port_id: str, path: str,
                          registration: registration.Registration) -> None:
         """Wait for the vRouter's socket; on timeout undo what the plug
         did (a port the agent had before keeps its registration).
         """
-        path = port.vhostuser.socket
         timeout = self.config.vhostuser_socket_wait
         try:
             backoff.wait_for(lambda: os.path.exists(path), timeout)
         except backoff.GaveUp:
             self.registrar.undo(registration)
             raise exception.VhostUserSocketTimeout(
-                port_id=port.id, path=path, timeout=timeout)
+                port_id=port_id, path=path, timeout=timeout)
 
     # Offload (direct, virtio-forwarder).
 
     def _find_representor(self, port_id: str,
-                          vf: ports.Representor) -> str:
+                          vf: ty.Optional[ports.Representor]) -> str:
         """The representor netdev of the port's VF.
 
         :raises: InvalidPortData (no VF), RepresentorNotFound,
             RepresentorLookupError, InvalidDeviceName
         """
-        if vf.vf_address is None:
+        if vf is None or vf.vf_address is None:
             raise exception.InvalidPortData(
                 port_id=port_id,
                 reason='the representor profile names no VF '

@@ -24,6 +24,9 @@ does, and talk to the same agent about the same files.  An option given
 on the command line wins over the file.
 """
 
+import argparse
+import typing as ty
+
 from oslo_config import cfg
 
 from os_vif_vrouter import constants
@@ -35,7 +38,7 @@ class ConfigError(Exception):
     """The configuration files could not be read, or hold a bad value."""
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--config-file', action='append', dest='config_file',
         metavar='PATH',
@@ -49,7 +52,7 @@ def add_arguments(parser):
              'ending in .conf (as --config-file)')
 
 
-def load(args):
+def load(args: argparse.Namespace) -> ty.Tuple[ty.Any, ty.Optional[str]]:
     """The [os_vif_vrouter] options and the lock path, from the files.
 
     :returns: (the [os_vif_vrouter] group of a ConfigOpts, lock_path)
@@ -72,7 +75,7 @@ def load(args):
     return group, lock_path
 
 
-def describe_default(name):
+def describe_default(name: str) -> str:
     """Help text for an option whose default comes from the files."""
     return 'default: [%s] %s of the configuration' % (
         constants.CONFIG_GROUP, name)

@@ -29,6 +29,7 @@ and --repair removes files there).
 import argparse
 import json
 import sys
+import typing as ty
 import warnings
 
 # oslo.privsep imports eventlet, which warns on import that it is
@@ -80,7 +81,7 @@ exit codes:
 """
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='vrouter-port-audit',
         description='Compare the vRouter ports of the libvirt domains, the '
@@ -117,7 +118,7 @@ def build_parser():
     return parser
 
 
-def _configure(args):
+def _configure(args: argparse.Namespace) -> None:
     """Fill in what the command line left out from the configuration.
 
     :raises: config.ConfigError
@@ -136,7 +137,8 @@ def _configure(args):
             setattr(args, name, getattr(group, option))
 
 
-def run(args, list_interfaces):
+def run(args: argparse.Namespace,
+        list_interfaces: ty.Callable[[], ty.List[audit.Interface]]) -> int:
     """Audit (and repair); the exit code.
 
     :param list_interfaces: () -> the interfaces of the host's domains,
@@ -171,7 +173,7 @@ def run(args, list_interfaces):
                                audit.devices_in(args.sysfs_root),
                                leftovers=leftovers)
         findings += audit.agent_exposure(args.agent_port)
-        repaired = []
+        repaired: ty.List[audit.Finding] = []
         if args.repair:
             repaired, findings = repair.repair(
                 findings, port_files, client, port_dir,
@@ -183,7 +185,11 @@ def run(args, list_interfaces):
     return EXIT_DRIFT if findings else EXIT_OK
 
 
-def _report(args, port_files, interfaces, findings, repaired):
+def _report(args: argparse.Namespace,
+            port_files: ty.List[audit.PortFile],
+            interfaces: ty.List[audit.Interface],
+            findings: ty.List[audit.Finding],
+            repaired: ty.List[audit.Finding]) -> None:
     if args.json:
         print(json.dumps({
             'port_files': len(port_files),
@@ -205,7 +211,7 @@ def _report(args, port_files, interfaces, findings, repaired):
         print('no drift')
 
 
-def main(argv=None):
+def main(argv: ty.Optional[ty.List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     # Run as root: privileged file work happens in this process.
     privsep.vif_plug.set_client_mode(False)

@@ -48,6 +48,7 @@ import contextlib
 import logging
 import os
 import sys
+import typing as ty
 import warnings
 
 # oslo.privsep imports eventlet, which warns on import that it is
@@ -112,12 +113,12 @@ exit codes:
 
 
 class _Exit(Exception):
-    def __init__(self, code, message):
+    def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
 
 
-def _boolean(value):
+def _boolean(value: str) -> bool:
     if value.lower() in _TRUE:
         return True
     if value.lower() in _FALSE:
@@ -126,7 +127,7 @@ def _boolean(value):
                                      % value)
 
 
-def _seconds(value):
+def _seconds(value: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
@@ -137,7 +138,7 @@ def _seconds(value):
     return seconds
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='vrouter-port-control',
         description='Add, delete, enable or disable a port at the vRouter '
@@ -216,7 +217,8 @@ def build_parser():
     return parser
 
 
-def _int(name, value, choices=None):
+def _int(name: str, value: ty.Any,
+         choices: ty.Optional[ty.Container[int]] = None) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -227,13 +229,14 @@ def _int(name, value, choices=None):
     return number
 
 
-def _check_choice(name, value, choices):
+def _check_choice(name: str, value: str,
+                  choices: ty.Container[str]) -> None:
     if value not in choices:
         raise _Exit(EXIT_BAD_ARGUMENT,
                     'Invalid argument for %s %s' % (name, value))
 
 
-def _configure(args):
+def _configure(args: argparse.Namespace) -> None:
     """Fill in what the command line left out from the configuration."""
     try:
         group, args.lock_path = config.load(args)
@@ -251,7 +254,7 @@ def _configure(args):
             setattr(args, name, getattr(group, option))
 
 
-def _registrar(args):
+def _registrar(args: argparse.Namespace) -> registration.Registrar:
     client = agent_client.AgentClient(
         host=args.agent_host,
         port=_int('agent_port', args.agent_port, range(1, 65536)),
@@ -267,7 +270,8 @@ def _registrar(args):
 
 
 @contextlib.contextmanager
-def _locked(registrar, port_id):
+def _locked(registrar: registration.Registrar,
+            port_id: str) -> ty.Iterator[None]:
     """Hold the port's lock, shared with nova-compute and
     vrouter-port-audit, for one operation.
     """
@@ -279,7 +283,7 @@ def _locked(registrar, port_id):
         yield
 
 
-def _port_id(args):
+def _port_id(args: argparse.Namespace) -> str:
     """--uuid, checked: it names the port's lock and file."""
     try:
         return osvt_validate.port_id(args.uuid)
@@ -287,7 +291,7 @@ def _port_id(args):
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
 
 
-def _port(args):
+def _port(args: argparse.Namespace) -> ports.Port:
     """The port of an add, every option checked."""
     _check_choice('port_type', args.port_type, PORT_TYPES)
     _check_choice('vif_type', args.vif_type, VIF_TYPES)
@@ -324,7 +328,7 @@ def _port(args):
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
 
 
-def _wait_for_path(path, timeout, code, what):
+def _wait_for_path(path: str, timeout: float, code: int, what: str) -> None:
     try:
         backoff.wait_for(lambda: os.path.exists(path), timeout)
     except backoff.GaveUp:
@@ -332,7 +336,7 @@ def _wait_for_path(path, timeout, code, what):
                     % (what, path, timeout))
 
 
-def _add(args):
+def _add(args: argparse.Namespace) -> int:
     port = _port(args)
     registrar = _registrar(args)
     if port.vhostuser is not None:
@@ -347,7 +351,8 @@ def _add(args):
     return EXIT_OK
 
 
-def _register(args, registrar, port):
+def _register(args: argparse.Namespace, registrar: registration.Registrar,
+              port: ports.Port) -> None:
     vhostuser = port.vhostuser
     try:
         registration = registrar.register(port,
@@ -362,9 +367,10 @@ def _register(args, registrar, port):
         logging.warning('The vRouter agent is not running; port %s is in '
                         'its port file and will be added when it starts',
                         port.id)
-    if vhostuser is not None and vhostuser.vrouter_creates_socket:
+    socket = vhostuser and vhostuser.vrouter_socket
+    if socket:
         try:
-            _wait_for_path(vhostuser.socket, args.socket_wait,
+            _wait_for_path(socket, args.socket_wait,
                            EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
         except _Exit:
             # As the plugin: undo what this add did (a port the agent had
@@ -373,7 +379,7 @@ def _register(args, registrar, port):
             raise
 
 
-def _delete(args, port_id):
+def _delete(args: argparse.Namespace, port_id: str) -> int:
     registrar = _registrar(args)
     try:
         with _locked(registrar, port_id):
@@ -383,7 +389,8 @@ def _delete(args, port_id):
     return EXIT_OK
 
 
-def _set_link_state(args, port_id, enable):
+def _set_link_state(args: argparse.Namespace, port_id: str,
+                    enable: bool) -> int:
     """enable/disable: the agent's link state of an ESXi port."""
     registrar = _registrar(args)
     try:
@@ -402,7 +409,8 @@ def _set_link_state(args, port_id, enable):
     return EXIT_OK
 
 
-def _persist_link_state(registrar, port_id, enable):
+def _persist_link_state(registrar: registration.Registrar, port_id: str,
+                        enable: bool) -> None:
     data = registrar.read(port_id)
     if (not isinstance(data, dict) or
             data.get(constants.KEY_TYPE) != constants.PORT_TYPE_ESXI):
@@ -415,7 +423,7 @@ def _persist_link_state(registrar, port_id, enable):
                                port_request.to_json(data))
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Run a parsed command line; return the exit code."""
     _check_choice('oper', args.oper, OPERS)
     _configure(args)
@@ -427,7 +435,7 @@ def run(args):
     return _set_link_state(args, port_id, enable=args.oper == 'enable')
 
 
-def main(argv=None):
+def main(argv: ty.Optional[ty.List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr, format='%(levelname)s: %(message)s',

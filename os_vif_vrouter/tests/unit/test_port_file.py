@@ -118,8 +118,8 @@ class TestPortFile(base.TestCase):
         staged = port_file.stage(self.dir, PORT, b'new')
         # Staged: the agent still reads the old file.
         self.assertEqual('old', port_file.read(self.dir, PORT))
-        self.assertTrue(port_file.is_temp_name(staged))
         self.assertEqual(PORT, port_file.temp_port_id(staged))
+        self.assertIsNone(port_file.temp_port_id(PORT))
         port_file.commit(self.dir, PORT, staged)
         self.assertEqual('new', port_file.read(self.dir, PORT))
         port_file.discard(self.dir, PORT, port_file.stage(self.dir, PORT,

@@ -212,7 +212,9 @@ class TestFromCli(base.TestCase):
         port = self._from_cli(vhostuser_mode=0, vhostuser_socket='/run/s')
         self.assertEqual(datapath.DPDK, port.attachment.datapath)
         self.assertEqual(ports.VhostUser(0, '/run/s'), port.vhostuser)
-        self.assertTrue(port.vhostuser.vrouter_creates_socket)
+        self.assertEqual('/run/s', port.vhostuser.vrouter_socket)
+        port = self._from_cli(vhostuser_mode=1, vhostuser_socket='/run/s')
+        self.assertIsNone(port.vhostuser.vrouter_socket)
 
     def test_addresses_parsed(self):
         port = self._from_cli(ip_address='10.0.0.5',
