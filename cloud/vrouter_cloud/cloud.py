@@ -16,7 +16,8 @@
 
     python -m vrouter_cloud.cloud up|down|status [--keep-logs]
 
-``up`` starts every service in order (``spec/cloud.md``), waits until each
+``up`` starts every service in order (``doc/source/contributor/cloud.rst``,
+"What the cloud relies on"), waits until each
 answers, and writes ``etc/clouds.yaml`` (clouds ``vrcloud-admin`` and
 ``vrcloud-demo``) and ``etc/openrc`` into the run directory; if a step
 fails it takes down what it started and keeps the logs.  ``down`` deletes

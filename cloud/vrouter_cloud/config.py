@@ -14,7 +14,8 @@
 
 """The services' configuration files, written into the run directory.
 
-The smallest configuration that worked (``spec/cloud.md``), one file per
+The smallest configuration that worked (``doc/source/contributor/cloud.rst``,
+"What the cloud relies on"), one file per
 service.  nova-compute runs with the plugin's ``[os_vif_vrouter]`` options
 pointing at the stand-in agent and the run directory's port files, and
 with the settings a Tungsten Fabric compute node uses
