@@ -12,17 +12,20 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The node's vRouter agent: the project's stand-in with a kernel datapath.
+"""A node's vRouter agent: the project's stand-in with a kernel datapath.
 
-    python -m vrouter_cloud.agent --port PORT --dhcp-dir DIR [--cloud NAME]
-        PORT_DIR
+    python -m vrouter_cloud.agent --local ADDRESS --peer ADDRESS
+        [--peer ...] [--port 9091] [--cloud NAME] PORT_DIR
 
-Serves the agent's REST port API on 127.0.0.1:PORT (the strict stand-in,
-``os_vif_vrouter.tests.agent_stand_in``) and gives the ports it has a
-datapath (``vrouter_cloud.datapath``), asking Neutron (through the
-``clouds.yaml`` entry NAME, as admin) for their networks.  Prints
-``listening <port>`` once the listener is open; on SIGTERM removes the
-datapath and stops.  Every request is logged with its answer.
+Runs in the node's namespaces (Node).  Serves the agent's REST port API
+on every address of the node, port 9091, as the real agent does (the
+strict stand-in, ``os_vif_vrouter.tests.agent_stand_in``), replaying the
+port files of PORT_DIR at start, and gives the ports it has a datapath
+(``vrouter_cloud.datapath``), asking Neutron (through the ``clouds.yaml``
+entry NAME, as admin) for their networks.  Prints ``listening <port>``
+once the listener is open.  On SIGTERM it stops and leaves the datapath
+as it is, as the kernel module outlives a real agent.  Every request is
+logged with its answer.
 """
 
 import argparse
@@ -35,6 +38,8 @@ import openstack
 
 from os_vif_vrouter.tests import agent_stand_in
 from vrouter_cloud import datapath
+from vrouter_cloud import layout as cloud_layout
+from vrouter_cloud import neutron_view
 
 
 class _LoggingStandIn(agent_stand_in.AgentStandIn):
@@ -54,10 +59,13 @@ class _LoggingStandIn(agent_stand_in.AgentStandIn):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('port_dir')
-    parser.add_argument('--port', type=int, required=True)
+    parser.add_argument('--port', type=int, default=cloud_layout.AGENT_PORT)
+    parser.add_argument('--local', required=True,
+                        help='the node\'s underlay address')
+    parser.add_argument('--peer', action='append', default=[],
+                        help='the underlay address of the gateway or '
+                             'another node')
     parser.add_argument('--cloud', default='vrcloud-admin')
-    parser.add_argument('--dhcp-dir', required=True,
-                        help='dnsmasq\'s hosts file, leases and log')
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, stream=sys.stdout,
@@ -65,10 +73,11 @@ def main(argv=None):
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    networks = datapath.Networks(openstack.connect(cloud=args.cloud))
-    with _LoggingStandIn(args.port_dir, port=args.port) as agent:
-        kernel = datapath.KernelDatapath(agent, networks,
-                                         datapath.Dhcp(args.dhcp_dir))
+    neutron = neutron_view.Neutron(openstack.connect(cloud=args.cloud))
+    with _LoggingStandIn(args.port_dir, host='0.0.0.0',
+                         port=args.port) as agent:
+        kernel = datapath.KernelDatapath(agent, neutron, args.local,
+                                         args.peer)
         kernel.start()
         try:
             agent.start()
@@ -76,8 +85,6 @@ def main(argv=None):
             stop.wait()
         finally:
             kernel.stop()
-            logging.getLogger('agent').info(
-                'removed %s', ', '.join(datapath.cleanup()) or 'nothing')
     return 0
 
 

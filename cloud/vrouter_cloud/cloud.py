@@ -12,54 +12,64 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Bring the cloud up, take it down, say what runs.
+"""Bring the cloud up, take it down, say what runs, act on a node.
 
-    python -m vrouter_cloud.cloud up|down|status [--keep-logs]
+    python -m vrouter_cloud.cloud [--top TOP] up [--nodes N]
+    python -m vrouter_cloud.cloud [--top TOP] down [--keep-logs]
+    python -m vrouter_cloud.cloud [--top TOP] status
+    python -m vrouter_cloud.cloud [--top TOP] node NODE ACTION
 
-``up`` starts every service in order (``doc/source/contributor/cloud.rst``,
-"What the cloud relies on"), waits until each
-answers, and writes ``etc/clouds.yaml`` (clouds ``vrcloud-admin`` and
-``vrcloud-demo``) and ``etc/openrc`` into the run directory; if a step
-fails it takes down what it started and keeps the logs.  ``down`` deletes
-the servers, stops every service it finds recorded (by pid, last started
-first), removes what the cloud left on the host (domains, bridges, the
-gateway namespace) and the run directory's data; the logs stay with
-``--keep-logs``.  Each phase's wall time is printed.
+``up`` makes the management network and the gateway namespace
+(``underlay``), starts the control plane's services in order (each
+module of ``vrouter_cloud.services``) and waits until each answers, then
+the gateway (``gateway``) and N compute nodes (``node``, default 2), and
+writes ``etc/clouds.yaml`` (clouds ``vrcloud-admin`` and
+``vrcloud-demo``), ``etc/openrc`` and ``etc/nodes.json`` (the nodes, for
+tempest's plugin) into the run directory; if a step fails it takes down
+what it started and keeps the logs.  ``down`` deletes the servers, stops
+every node and every service it finds recorded (by pid, last started
+first), removes what the cloud left on the host (domains, namespaces,
+devices) and the run directory's data; the logs stay with
+``--keep-logs``.  ``node`` stops, kills or starts one node's
+nova-compute or agent (``stop-compute``, ``kill-compute``,
+``start-compute``, ``stop-agent``, ``kill-agent``, ``start-agent``), as
+an operator or a failure would.  Each phase's wall time is printed.
 """
 
 import argparse
+import concurrent.futures
+import json
 import os
+import re
 import shutil
-import subprocess
+import stat
 import sys
 import time
 
 import openstack
 
 from vrouter_cloud import bootstrap
-from vrouter_cloud import config
-from vrouter_cloud import datapath
-from vrouter_cloud import infra
 from vrouter_cloud import layout as cloud_layout
+from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
+from vrouter_cloud.services import glance
+from vrouter_cloud.services import keystone
+from vrouter_cloud.services import mariadb
+from vrouter_cloud.services import neutron
+from vrouter_cloud.services import nova
+from vrouter_cloud.services import placement
+from vrouter_cloud.services import rabbitmq
+from vrouter_cloud import ssh as cloud_ssh
+from vrouter_cloud import underlay
 
-# Services in start order; down stops them in reverse.
-ORDER = ('libvirtd', 'mariadb', 'epmd', 'rabbitmq', 'keystone',
-         'placement', 'glance', 'neutron-api', 'nova-api', 'neutron-rpc',
-         'nova-conductor', 'nova-scheduler', 'agent', 'nova-compute')
-
-_APIS = (
-    # name, WSGI module, its config environment
-    ('placement', 'placement.wsgi.api', 'OS_PLACEMENT_CONFIG_DIR', None),
-    ('glance', 'glance.wsgi.api', 'OS_GLANCE_CONFIG_DIR', None),
-    ('neutron-api', 'neutron.wsgi.api', 'OS_NEUTRON_CONFIG_DIR',
-     'neutron.conf;ml2_conf.ini'),
-    ('nova-api', 'nova.wsgi.osapi_compute', 'OS_NOVA_CONFIG_DIR', None),
-)
-
-_LAYOUT_PORTS = {'keystone': 'keystone', 'placement': 'placement',
-                 'glance': 'glance', 'neutron-api': 'neutron',
-                 'nova-api': 'nova'}
+GATEWAY = 'gateway'
+# The control plane's services in start order; down stops them in
+# reverse, after the nodes.
+CONTROL = (mariadb.NAME, rabbitmq.EPMD, rabbitmq.NAME, keystone.NAME,
+           placement.NAME, glance.NAME, neutron.API, nova.API, nova.METADATA,
+           neutron.RPC, nova.CONDUCTOR, nova.SCHEDULER, GATEWAY)
+NODE_ACTIONS = ('stop-compute', 'kill-compute', 'start-compute',
+                'stop-agent', 'kill-agent', 'start-agent')
 
 
 def _say(message):
@@ -81,162 +91,209 @@ class Phases(object):
         return result
 
 
-def _start_api(layout, processes, name, module, env_name, files):
-    service_dir = {'neutron-api': 'neutron', 'nova-api': 'nova'}.get(
-        name, name)
-    env = {'VRCLOUD_WSGI_APP': module,
-           env_name: layout.etc(service_dir),
-           'PYTHONPATH': os.path.dirname(os.path.dirname(
-               os.path.abspath(__file__)))}
-    if name == 'keystone':
-        env['OS_KEYSTONE_CONFIG_FILES'] = 'keystone.conf'
-    if files:
-        env[env_name.replace('_DIR', '_FILES')] = files
-    processes.start(name, [
-        layout.bin('gunicorn'), '--no-control-socket',
-        '--bind', '127.0.0.1:%d' % layout.port(_LAYOUT_PORTS[name]),
-        '--workers', '1', '--worker-class', 'gthread', '--threads', '8',
-        '--timeout', '600', '--graceful-timeout', '5',
-        '--access-logfile', '-', '--error-logfile', '-',
-        'vrouter_cloud.wsgi:application'], env=env)
+def node_indexes(layout):
+    """The numbers of the nodes the run directory has."""
+    try:
+        names = os.listdir(layout.path('nodes'))
+    except FileNotFoundError:
+        return []
+    pattern = re.compile(re.escape(cloud_layout.NODE_NAME_TEMPLATE).replace(
+        '%d', r'(\d+)') + '$')
+    return sorted(int(m.group(1)) for m in map(pattern.match, names) if m)
 
 
-def _wait_http(layout, processes, name, timeout=infra.READY_TIMEOUT):
-    import urllib.error
-    import urllib.request
-    url = layout.url(_LAYOUT_PORTS[name], '/')
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        processes.check_alive(name)
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.3)
-    raise procs.ServiceFailed('%s does not answer at %s after %d s' % (
-        name, url, timeout))
+def nodes(layout, count=None):
+    """The Nodes of the cloud (count of them, or those the run dir has)."""
+    indexes = (list(range(1, count + 1)) if count is not None
+               else node_indexes(layout))
+    addresses = [cloud_layout.node_address(i) for i in indexes]
+    return [cloud_node.Node(
+        layout, index, [cloud_layout.GATEWAY_ADDRESS] +
+        [a for a in addresses if a != cloud_layout.node_address(index)])
+        for index in indexes]
 
 
-def _start_keystone(layout, processes):
-    _start_api(layout, processes, 'keystone', 'keystone.wsgi.api',
-               'OS_KEYSTONE_CONFIG_DIR', None)
-    _wait_http(layout, processes, 'keystone')
-
-
-def _start_apis(layout, processes):
-    for name, module, env_name, files in _APIS:
-        _start_api(layout, processes, name, module, env_name, files)
-    for name, _, _, _ in _APIS:
-        _wait_http(layout, processes, name)
-
-
-def _nova_conf(layout):
-    return ['--config-file', layout.etc('nova', 'nova.conf')]
-
-
-def _start_workers(layout, processes):
-    processes.start('neutron-rpc', [
-        layout.bin('neutron-rpc-server'),
-        '--config-file', layout.etc('neutron', 'neutron.conf'),
-        '--config-file', layout.etc('neutron', 'ml2_conf.ini')])
-    for name in ('nova-conductor', 'nova-scheduler'):
-        processes.start(name, [layout.bin(name)] + _nova_conf(layout))
-    os.makedirs(layout.port_dir, exist_ok=True)
-    processes.start('agent', [
-        layout.bin('python'), '-m', 'vrouter_cloud.agent',
-        '--port', str(layout.port('agent')),
-        '--dhcp-dir', layout.data('dhcp'), layout.port_dir],
-        env={'OS_CLIENT_CONFIG_FILE': layout.etc('clouds.yaml')})
-    infra.wait_port(processes, 'agent', layout.port('agent'))
-    processes.start('nova-compute',
-                    [layout.bin('nova-compute')] + _nova_conf(layout))
-
-
-def _wait_compute(layout, processes, conn, timeout=180.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name in ('nova-conductor', 'nova-scheduler', 'nova-compute',
-                     'neutron-rpc'):
-            processes.check_alive(name)
-        services = [s for s in conn.compute.services()
-                    if s.binary == 'nova-compute' and s.state == 'up']
-        if services:
-            return
-        time.sleep(1)
-    raise procs.ServiceFailed('nova-compute not up after %d s (see %s)' % (
-        timeout, layout.log('nova-compute')))
-
-
-def _write_openrc(layout, resources):
-    path = layout.etc('openrc')
-    with open(path, 'w') as f:
-        f.write('# source me: the admin account of the vRouter cloud\n'
-                'export OS_CLIENT_CONFIG_FILE=%s\n'
-                'export OS_CLOUD=vrcloud-admin\n'
-                '# virsh without -c: the cloud\'s own libvirtd\n'
-                'export LIBVIRT_DEFAULT_URI=\'%s\'\n'
-                'export PATH=%s:$PATH\n'
-                '# servers on the demo network: --network %s\n' % (
-                    layout.etc('clouds.yaml'), infra.libvirt_uri(layout),
-                    os.path.dirname(
-                        layout.bin('python')), resources['network']))
-    return path
+def _check_reachable(layout):
+    """QEMU opens the instances' disks under the run directory."""
+    blocked = cloud_layout.unreachable_by(layout.instances_path,
+                                          cloud_layout.QEMU_USER)
+    if blocked:
+        raise procs.ServiceFailed(
+            'QEMU runs as %s and cannot enter %s (mode %o), on the way to '
+            'the instances directory %s: clone the repository where that '
+            'user can traverse every directory, or set VRCLOUD_RUN_DIR to '
+            'such a directory (for example /var/tmp/vrcloud)' % (
+                cloud_layout.QEMU_USER, blocked,
+                stat.S_IMODE(os.stat(blocked).st_mode),
+                layout.instances_path))
 
 
 def _clear_stale_state(layout, processes):
     """Start from nothing: remove what a cloud never taken down left.
 
     A cloud whose processes were killed (its session ended, the machine
-    rebooted) leaves its databases, its libvirtd's domains and the
-    datapath's devices: a new cloud on top of them fails (cells that
-    already exist) or inherits servers no one asked for.  A cloud that
-    still runs is refused instead: take it down first.
+    rebooted) leaves its databases, its namespaces and devices: a new
+    cloud on top of them fails (cells that already exist) or inherits
+    servers no one asked for.  A cloud that still runs is refused
+    instead: take it down first.
     """
     alive = [name for name in processes.names() if processes.running(name)]
     if alive:
         raise procs.ServiceFailed(
             'a cloud is already up in %s (%s): take it down first' % (
                 layout.run_dir, ', '.join(alive)))
-    stale = [name for name in ('data', 'pids', 'etc')
-             if os.path.exists(layout.path(name))]
+    stale = [name for name in _STATE if os.path.exists(layout.path(name))]
     if not stale:
         return
-    # The datapath's devices have fixed names: only a cloud of this run
-    # directory can have left them (one cloud a host: fixed ports).
-    removed = datapath.cleanup()
+    # The namespaces and devices have fixed names: only a cloud of this
+    # run directory can have left them (one cloud a host: fixed ports).
+    removed = underlay.cleanup()
     for name in stale:
         shutil.rmtree(layout.path(name))
     _say('removed what a cloud not taken down left: %s' % ', '.join(
         ['%s/' % name for name in stale] + removed))
 
 
-def up(layout):
+# What a cloud keeps in its run directory besides its logs.
+_STATE = ('data', 'pids', 'etc', 'nodes', 'instances', 'ssh')
+
+
+def _sync_databases(layout):
+    """Every service's schema; two at a time (two cores)."""
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(module.sync, layout) for module in
+                       (keystone, nova, neutron, glance, placement)]:
+            future.result()
+
+
+def _start_apis(layout, processes):
+    for module in (placement, glance, neutron, nova):
+        module.start(layout, processes)
+    for module in (placement, glance, neutron, nova):
+        module.wait(layout, processes)
+
+
+def _start_workers(layout, processes):
+    neutron.start_rpc(layout, processes)
+    nova.start_workers(layout, processes)
+
+
+def _start_gateway(layout, processes, cloud_nodes):
+    argv = ['ip', 'netns', 'exec', cloud_layout.GATEWAY_NETNS,
+            layout.bin('python'), '-m', 'vrouter_cloud.gateway',
+            '--local', cloud_layout.GATEWAY_ADDRESS,
+            '--state-dir', layout.data('gateway'),
+            '--metadata-upstream', layout.url('nova-metadata'),
+            '--metadata-secret', layout.metadata_secret]
+    for cloud_node_ in cloud_nodes:
+        argv += ['--peer', cloud_node_.layout.address]
+    processes.start(GATEWAY, argv, env={
+        'OS_CLIENT_CONFIG_FILE': layout.etc('clouds.yaml')})
+    procs.wait_line(processes, GATEWAY, 'ready')
+
+
+def _start_node(cloud_node_, cloud_ssh_):
+    cloud_node_.prepare(cloud_ssh_)
+    cloud_node_.start()
+
+
+def _wait_computes(layout, processes, conn, cloud_nodes, timeout=180.0):
+    wanted = set(n.name for n in cloud_nodes)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name in (nova.CONDUCTOR, nova.SCHEDULER, neutron.RPC):
+            processes.check_alive(name)
+        for cloud_node_ in cloud_nodes:
+            processes.check_alive(cloud_node_.service(cloud_node.COMPUTE))
+        up = set(s.host for s in conn.compute.services()
+                 if s.binary == 'nova-compute' and s.state == 'up')
+        if wanted <= up:
+            return
+        time.sleep(1)
+    raise procs.ServiceFailed('nova-compute not up on %s after %d s' % (
+        ', '.join(sorted(wanted - up)), timeout))
+
+
+def _write_nodes_file(layout, cloud_nodes):
+    """etc/nodes.json: what tempest's plugin needs of each node."""
+    entries = [{
+        'host': n.name,
+        'address': n.layout.address,
+        'agent_url': n.layout.agent_url,
+        'port_dir': n.layout.port_dir,
+        'libvirt_uri': n.layout.libvirt_uri,
+        'netns': n.layout.netns,
+    } for n in cloud_nodes]
+    with open(layout.nodes_file, 'w') as f:
+        json.dump({
+            'nodes': entries,
+            # Acts on a node: append the node's host and an action.
+            'node_command': [layout.bin('python'), '-m',
+                             'vrouter_cloud.cloud', '--top', layout.top,
+                             'node'],
+        }, f, indent=2)
+
+
+def _write_openrc(layout, resources, cloud_nodes):
+    path = layout.etc('openrc')
+    lines = ['# source me: the admin account of the vRouter cloud',
+             'export OS_CLIENT_CONFIG_FILE=%s' % layout.etc('clouds.yaml'),
+             'export OS_CLOUD=vrcloud-admin',
+             'export PATH=%s:$PATH' % os.path.dirname(layout.bin('python')),
+             '# virsh without -c: the first node\'s libvirtd',
+             "export LIBVIRT_DEFAULT_URI='%s'" % (
+                 cloud_nodes[0].layout.libvirt_uri),
+             '# each node\'s libvirtd: virsh -c "$VRCLOUD_<NODE>"']
+    for cloud_node_ in cloud_nodes:
+        lines.append("export VRCLOUD_%s='%s'" % (
+            cloud_node_.name.split('-')[-1].upper(),
+            cloud_node_.layout.libvirt_uri))
+    lines.append('# servers on the demo network: --network %s' %
+                 resources['network'])
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return path
+
+
+def up(layout, count=cloud_layout.DEFAULT_NODES):
+    if not 1 <= count <= cloud_layout.MAX_NODES:
+        raise procs.ServiceFailed('a cloud has 1 to %d nodes, not %d' % (
+            cloud_layout.MAX_NODES, count))
     processes = procs.Processes(layout)
     phases = Phases()
     _clear_stale_state(layout, processes)
+    _check_reachable(layout)
+    _say('run directory %s' % layout.run_dir)
     os.makedirs(layout.path('log'), exist_ok=True)
-    config.write_all(layout)
+    for module in (keystone, placement, glance, neutron):
+        module.write_config(layout)
+    nova.write_config(layout, nodes=count)
     bootstrap.write_clouds_yaml(layout)
+    cloud_nodes = nodes(layout, count)
+    cloud_ssh_ = cloud_ssh.CloudSsh(layout)
+    cloud_ssh_.make([n.layout for n in cloud_nodes])
     try:
-        phases.run('libvirt', infra.start_libvirt, layout, processes)
-        phases.run('mariadb', infra.start_mariadb, layout, processes)
-        phases.run('rabbitmq', infra.start_rabbitmq, layout, processes)
-        phases.run('database schemas', bootstrap.sync_databases, layout)
-        phases.run('keystone', _start_keystone, layout, processes)
+        phases.run('management network', _setup_network)
+        phases.run('mariadb', mariadb.start, layout, processes)
+        phases.run('rabbitmq', rabbitmq.start, layout, processes)
+        phases.run('database schemas', _sync_databases, layout)
+        phases.run('keystone', keystone.start, layout, processes)
         conn = bootstrap.connect(layout)
-        phases.run('accounts and catalog', bootstrap.register_services,
-                   layout, conn)
+        phases.run('accounts and catalog', keystone.register, layout, conn)
         # A new session: the first one's catalog has no services yet.
         conn = bootstrap.connect(layout)
         phases.run('APIs', _start_apis, layout, processes)
-        phases.run('agent, RPC and compute', _start_workers, layout,
+        phases.run('RPC, conductor, scheduler', _start_workers, layout,
                    processes)
-        phases.run('compute service up', _wait_compute, layout, processes,
-                   conn)
-        phases.run('discover hosts', bootstrap.discover_hosts, layout)
-        resources = phases.run('flavors, images, network',
+        phases.run('gateway', _start_gateway, layout, processes,
+                   cloud_nodes)
+        for cloud_node_ in cloud_nodes:
+            phases.run(cloud_node_.name, _start_node, cloud_node_,
+                       cloud_ssh_)
+        phases.run('compute services up', _wait_computes, layout,
+                   processes, conn, cloud_nodes)
+        phases.run('discover hosts', nova.discover_hosts, layout)
+        resources = phases.run('flavors, images, networks',
                                bootstrap.create_resources, layout, conn)
     except Exception as exc:
         _say('up failed: %s' % exc)
@@ -244,16 +301,22 @@ def up(layout):
              layout.path('log'))
         down(layout, keep_logs=True, delete_servers=False)
         raise
-    openrc = _write_openrc(layout, resources)
-    _say('up in %.0f s; try it: . %s; openstack server create --flavor %s '
-         '--image %s --network %s --wait demo1' % (
-             sum(t for _, t in phases.times), openrc, bootstrap.FLAVOR,
-             bootstrap.IMAGE, bootstrap.DEMO_NETWORK))
+    _write_nodes_file(layout, cloud_nodes)
+    openrc = _write_openrc(layout, resources, cloud_nodes)
+    _say('up in %.0f s with %d nodes; try it: . %s; openstack server create '
+         '--flavor %s --image %s --network %s --wait demo1' % (
+             sum(t for _, t in phases.times), count, openrc,
+             bootstrap.FLAVOR, bootstrap.IMAGE, bootstrap.DEMO_NETWORK))
+
+
+def _setup_network():
+    underlay.setup_host()
+    underlay.attach(cloud_layout.GATEWAY_NETNS, cloud_layout.GATEWAY_ADDRESS)
+    underlay.route_to_gateway()
 
 
 def _delete_servers(layout, processes):
-    if not (processes.running('nova-api') and
-            processes.running('nova-compute')):
+    if not processes.running(nova.API):
         return
     try:
         conn = bootstrap.connect(layout)
@@ -269,42 +332,25 @@ def _delete_servers(layout, processes):
         _say('could not delete the servers: %s' % exc)
 
 
-def _leftover_domains(uri):
-    result = subprocess.run(
-        ['virsh', '-q', '-c', uri, 'list', '--all', '--name'],
-        capture_output=True, text=True, check=False)
-    return [name for name in result.stdout.split()
-            if name.startswith('vrcloud-')]
-
-
 def down(layout, keep_logs=False, delete_servers=True):
     processes = procs.Processes(layout)
     phases = Phases()
     if delete_servers:
         phases.run('delete servers', _delete_servers, layout, processes)
-    stopped = []
-    for name in reversed(ORDER[1:]):
+    stopped, removed = [], []
+    for cloud_node_ in nodes(layout):
+        node_stopped, node_removed = cloud_node_.stop()
+        stopped += node_stopped
+        removed += node_removed
+    for name in reversed(CONTROL):
         if processes.stop(name):
             stopped.append(name)
     for name in processes.names():  # anything else recorded
-        if name != 'libvirtd' and processes.stop(name):
+        if processes.stop(name):
             stopped.append(name)
-    # Domains nova-compute left (it was stopped, or failed): libvirtd,
-    # the last to go, destroys them first.
-    uri = infra.libvirt_uri(layout)
-    removed = []
-    for domain in _leftover_domains(uri):
-        subprocess.run(['virsh', '-c', uri, 'destroy', domain],
-                       capture_output=True, check=False)
-        subprocess.run(['virsh', '-c', uri, 'undefine', '--nvram', domain],
-                       capture_output=True, check=False)
-        removed.append('domain ' + domain)
-    if processes.stop('libvirtd'):
-        stopped.append('libvirtd')
-    removed += datapath.cleanup()
-    shutil.rmtree(layout.path('data'), ignore_errors=True)
-    shutil.rmtree(layout.path('pids'), ignore_errors=True)
-    shutil.rmtree(layout.path('etc'), ignore_errors=True)
+    removed += underlay.cleanup()
+    for name in _STATE:
+        shutil.rmtree(layout.path(name), ignore_errors=True)
     if not keep_logs:
         shutil.rmtree(layout.path('log'), ignore_errors=True)
     _say('stopped: %s' % (', '.join(stopped) or 'nothing'))
@@ -317,28 +363,62 @@ def status(layout):
     processes = procs.Processes(layout)
     for name in processes.names():
         pid = processes.pid(name)
-        _say('%-16s %s' % (name, 'pid %d' % pid if pid else 'not running'))
+        _say('%-28s %s' % (name, 'pid %d' % pid if pid else 'not running'))
+
+
+def node_action(layout, name, action):
+    """Stop, kill or start one node's nova-compute or agent."""
+    for cloud_node_ in nodes(layout):
+        if cloud_node_.name == name:
+            break
+    else:
+        raise procs.ServiceFailed('no node %s in %s' % (
+            name, layout.run_dir))
+    verb, what = action.split('-')
+    if verb == 'start':
+        getattr(cloud_node_, {'compute': 'start_compute',
+                              'agent': 'start_agent'}[what])()
+    else:
+        stop = {'compute': cloud_node_.stop_compute,
+                'agent': cloud_node_.stop_agent}[what]
+        if not stop(kill=verb == 'kill'):
+            _say('%s: %s was not running' % (name, what))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description='The vRouter test cloud.')
-    parser.add_argument('command', choices=('up', 'down', 'status'))
     parser.add_argument('--top', default=os.getcwd(),
                         help='the repository (default: the current '
                              'directory)')
-    parser.add_argument('--keep-logs', action='store_true',
-                        help='down: keep the run directory\'s logs')
+    commands = parser.add_subparsers(dest='command', required=True)
+    up_parser = commands.add_parser('up', help='bring the cloud up')
+    up_parser.add_argument(
+        '--nodes', type=int, default=int(os.environ.get(
+            'VRCLOUD_NODES', cloud_layout.DEFAULT_NODES)),
+        help='compute nodes (default: $VRCLOUD_NODES or %d)' %
+             cloud_layout.DEFAULT_NODES)
+    down_parser = commands.add_parser('down', help='take the cloud down')
+    down_parser.add_argument('--keep-logs', action='store_true',
+                             help='keep the run directory\'s logs')
+    commands.add_parser('status', help='the services and their pids')
+    node_parser = commands.add_parser(
+        'node', help='stop, kill or start a node\'s nova-compute or agent')
+    node_parser.add_argument('node', help='its host name (vrcloud-node1)')
+    node_parser.add_argument('action', choices=NODE_ACTIONS)
     args = parser.parse_args(argv)
     layout = cloud_layout.Layout(args.top)
-    if args.command == 'up':
-        try:
-            up(layout)
-        except procs.ServiceFailed:
-            return 1
-    elif args.command == 'down':
-        down(layout, keep_logs=args.keep_logs)
-    else:
-        status(layout)
+    try:
+        if args.command == 'up':
+            up(layout, args.nodes)
+        elif args.command == 'down':
+            down(layout, keep_logs=args.keep_logs)
+        elif args.command == 'node':
+            node_action(layout, args.node, args.action)
+        else:
+            status(layout)
+    except procs.ServiceFailed as exc:
+        _say(str(exc))
+        return 1
     return 0
 
 

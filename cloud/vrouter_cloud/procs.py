@@ -26,12 +26,51 @@ SIGTERM for more than 30 s), and waits until the group is gone.
 
 import os
 import signal
+import socket
 import subprocess
 import time
+
+READY_TIMEOUT = 120.0
 
 
 class ServiceFailed(Exception):
     """A service did not start or did not become ready; names its log."""
+
+
+def wait_port(processes, name, address, port, timeout=READY_TIMEOUT):
+    """Wait until service name accepts connections at address:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        processes.check_alive(name)
+        try:
+            socket.create_connection((address, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise ServiceFailed('%s: %s:%d not open after %d s' % (
+        name, address, port, timeout))
+
+
+def wait_line(processes, name, text, timeout=READY_TIMEOUT):
+    """Wait until service name's log has a line that is text.
+
+    Only what this start of the service wrote counts (the log is kept
+    across restarts).
+    """
+    deadline = time.monotonic() + timeout
+    offset = processes.log_offsets.get(name, 0)
+    while time.monotonic() < deadline:
+        processes.check_alive(name)
+        try:
+            with open(processes.layout.log(name), errors='replace') as f:
+                f.seek(offset)
+                if any(line.strip() == text for line in f):
+                    return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.2)
+    raise ServiceFailed('%s: no %r after %d s (see %s)' % (
+        name, text, timeout, processes.layout.log(name)))
 
 
 def _start_time(pid):
@@ -72,6 +111,7 @@ class Processes(object):
         self.layout = layout
         self.pid_dir = layout.path('pids')
         self.children = {}
+        self.log_offsets = {}  # name -> size of its log at its start
 
     def _record(self, name):
         return os.path.join(self.pid_dir, name)
@@ -86,6 +126,7 @@ class Processes(object):
         full_env = dict(os.environ)
         full_env.update(env or {})
         with open(self.layout.log(name), 'ab') as log:
+            self.log_offsets[name] = log.tell()
             child = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, env=full_env, cwd=cwd,
@@ -128,15 +169,19 @@ class Processes(object):
             raise ServiceFailed('%s exited (see %s)' % (
                 name, self.layout.log(name)))
 
-    def stop(self, name, timeout=40.0, group=True):
-        """Stop a service and its process group; True if it was running."""
+    def stop(self, name, timeout=40.0, group=True, kill=False):
+        """Stop a service and its process group; True if it was running.
+
+        SIGTERM, then SIGKILL after timeout; with kill, SIGKILL at once
+        (a process that dies as a crash would end it).
+        """
         pid = self.pid(name)
         record = self._record(name)
         if pid is None:
             if os.path.exists(record):
                 os.unlink(record)
             return False
-        self._signal(pid, signal.SIGTERM, group)
+        self._signal(pid, signal.SIGKILL if kill else signal.SIGTERM, group)
         deadline = time.monotonic() + timeout
         while self._alive(pid, group) and time.monotonic() < deadline:
             self._reap(name)

@@ -12,16 +12,17 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""End of a run: the node has exactly the ports of the servers that exist.
+"""End of a run: each node has exactly the ports of the servers it hosts.
 
     python -m vrouter_tempest_plugin.agreement --config-file TEMPEST_CONF
-        [--agent-log LOG]
+        [--agent-log LOG ...]
 
 Asks Neutron for every port, Nova for every server (all projects), and
-the agent about every port Neutron has, every port file, and every port
-the agent's log says it ever registered: a port must be registered and
-have its file if and only if it belongs to a server that has a domain on
-the node (not shelved and offloaded, not deleted).  Prints each
+each node's agent about every port Neutron has, every port file of any
+node, and every port the agents' logs say they ever registered: a port
+must be registered and have its file on a node if and only if it belongs
+to a server that has a domain there (hosted by that node, not shelved
+and offloaded, not deleted), and on no other node.  Prints each
 difference and exits 1 if there is one.  Tempest runs its tests in
 parallel, so this holds only once they are all done: the tempest job runs
 it after tempest.
@@ -42,47 +43,55 @@ _NO_DOMAIN = ('SHELVED_OFFLOADED', 'DELETED', 'SOFT_DELETED')
 
 
 def _logged_ports(path):
-    if not path:
-        return set()
     with open(path, errors='replace') as f:
         return set(re.findall(r'registered ([0-9a-f-]{36})', f.read()))
 
 
-def check(manager, node, agent_log=None):
-    """[differences] between the servers' ports and the node."""
+def check(manager, nodes, agent_logs=()):
+    """([differences], ports of live servers) between Nova and the nodes.
+
+    :param nodes: {host: Node}
+    """
     servers = manager.servers_client.list_servers(
         detail=True, all_tenants=True)['servers']
     ports = manager.ports_client.list_ports()['ports']
-    live = set(s['id'] for s in servers if s['status'] not in _NO_DOMAIN)
-    expected = set(p['id'] for p in ports if p['device_id'] in live)
-    known = (set(p['id'] for p in ports) | node.port_files() |
-             _logged_ports(agent_log))
+    host_of = dict((s['id'], s.get('OS-EXT-SRV-ATTR:host')) for s in servers
+                   if s['status'] not in _NO_DOMAIN)
+    wanted = dict((p['id'], host_of[p['device_id']]) for p in ports
+                  if p['device_id'] in host_of)
+    known = set(p['id'] for p in ports)
+    for node in nodes.values():
+        known |= node.port_files()
+    for path in agent_logs:
+        known |= _logged_ports(path)
     problems = []
     for port_id in sorted(known):
-        registered = node.registration(port_id) is not None
-        has_file = node.port_file(port_id) is not None
-        wanted = port_id in expected
-        if registered != wanted:
-            problems.append('port %s: %s at the agent' % (
-                port_id, 'not registered' if wanted else 'still registered'))
-        if has_file != wanted:
-            problems.append('port %s: %s' % (
-                port_id, 'no port file' if wanted else 'stale port file'))
-    return problems, len(expected)
+        for host, node in sorted(nodes.items()):
+            here = wanted.get(port_id) == host
+            registered = node.registration(port_id) is not None
+            has_file = node.port_file(port_id) is not None
+            if registered != here:
+                problems.append('port %s: %s at the agent of %s' % (
+                    port_id, 'not registered' if here else
+                    'still registered', host))
+            if has_file != here:
+                problems.append('port %s: %s on %s' % (
+                    port_id, 'no port file' if here else 'stale port file',
+                    host))
+    return problems, len(wanted)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--config-file', required=True)
-    parser.add_argument('--agent-log')
+    parser.add_argument('--agent-log', action='append', default=[])
     args = parser.parse_args(argv)
     # The plugin's [vrouter] options are registered with tempest's own.
     config.CONF.set_config_path(args.config_file)
     manager = clients.Manager(
         credentials_factory.get_configured_admin_credentials())
-    conf = config.CONF.vrouter
-    node = vrouter_node.Node(conf.agent_url, conf.port_dir, conf.libvirt_uri)
-    problems, count = check(manager, node, args.agent_log)
+    nodes, _ = vrouter_node.load(config.CONF.vrouter.nodes_file)
+    problems, count = check(manager, nodes, args.agent_log)
     for problem in problems:
         print('agreement: %s' % problem)
     print('agreement: %d ports of live servers, %d differences' % (

@@ -12,7 +12,8 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The plugin's options: where the node's agent, port files and domains are.
+"""The plugin's options: where the nodes' agents, port files and domains
+are.
 """
 
 from oslo_config import cfg
@@ -21,12 +22,11 @@ vrouter_group = cfg.OptGroup(name='vrouter',
                              title='The vRouter node under test')
 
 VRouterGroup = [
-    cfg.StrOpt('agent_url', default='http://127.0.0.1:9091',
-               help="The vRouter agent's REST port API."),
-    cfg.StrOpt('port_dir', default='/var/lib/contrail/ports',
-               help="The agent's port files."),
-    cfg.StrOpt('libvirt_uri', default='qemu:///system',
-               help="The compute node's libvirt."),
+    cfg.StrOpt('nodes_file',
+               help="The cloud's description of its vRouter compute "
+                    "nodes (JSON: each node's host, agent URL, port "
+                    "directory and libvirt URI, and the command that acts "
+                    "on a node); tools/cloud up writes it."),
     cfg.StrOpt('domain_prefix', default='instance-',
                help="Nova's instance_name_template, up to the number: the "
                     "domains of this cloud."),

@@ -12,11 +12,11 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""What the vRouter node has for a port: agent, port file, domain.
+"""What each vRouter node has for a port: agent, port file, domain.
 
 The three places a port of a server lives on a vRouter compute node, read
-directly (the agent's REST port API, the agent's port directory, libvirt's
-domain XML), and compared with what Neutron and Nova say:
+directly (the node agent's REST port API, its port directory, the node's
+libvirt domain XML), and compared with what Neutron and Nova say:
 
 - ``expected(port, server)``: what the agent must hold for a Neutron port
   of a server (device name ``("tap" + port id)[:14]``, MAC, first IPv4,
@@ -24,7 +24,10 @@ domain XML), and compared with what Neutron and Nova say:
 - ``Node.registration(port_id)``, ``Node.port_file(port_id)``,
   ``Node.interfaces(domain)``: what the node has;
 - ``Node.disagreements(...)``: every difference, as sentences, so that a
-  failing test says all that is wrong at once.
+  failing test says all that is wrong at once;
+- ``load(path)``: the cloud's nodes, by Nova host name, from the file
+  the cloud writes (``etc/nodes.json``), and the command that stops or
+  starts a node's services.
 """
 
 import json
@@ -63,18 +66,30 @@ def expected(port, server):
     }
 
 
+def load(path):
+    """({host: Node}, node command) from the cloud's nodes file."""
+    with open(path) as f:
+        described = json.load(f)
+    nodes = dict((entry['host'], Node(entry['agent_url'], entry['port_dir'],
+                                      entry['libvirt_uri'], entry['host']))
+                 for entry in described['nodes'])
+    return nodes, described['node_command']
+
+
 class Node(object):
     """One vRouter compute node.
 
     :param agent_url: the agent's REST port API
     :param port_dir: the agent's port files
     :param libvirt_uri: the node's libvirt
+    :param host: its host name in Nova
     """
 
-    def __init__(self, agent_url, port_dir, libvirt_uri):
+    def __init__(self, agent_url, port_dir, libvirt_uri, host=None):
         self.agent_url = agent_url.rstrip('/')
         self.port_dir = port_dir
         self.libvirt_uri = libvirt_uri
+        self.host = host
 
     def registration(self, port_id):
         """The agent's JSON for a port, or None (404: not registered)."""
@@ -174,12 +189,26 @@ class Node(object):
                                                      have))
         return problems
 
+    def missing(self, port_ids):
+        """Ports of this list the node lacks (registration or file)."""
+        problems = []
+        for port_id in port_ids:
+            if self.registration(port_id) is None:
+                problems.append('port %s is not registered at %s' % (
+                    port_id, self.host))
+            if self.port_file(port_id) is None:
+                problems.append('port %s has no port file on %s' % (
+                    port_id, self.host))
+        return problems
+
     def leftovers(self, port_ids):
         """Ports of this list the node still has (registration or file)."""
         problems = []
         for port_id in port_ids:
             if self.registration(port_id) is not None:
-                problems.append('port %s is still registered' % port_id)
+                problems.append('port %s is still registered at %s' % (
+                    port_id, self.host))
             if self.port_file(port_id) is not None:
-                problems.append('port %s still has a port file' % port_id)
+                problems.append('port %s still has a port file on %s' % (
+                    port_id, self.host))
         return problems

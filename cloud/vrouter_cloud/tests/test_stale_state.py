@@ -33,9 +33,9 @@ class StaleStateTest(testtools.TestCase):
         self.layout = cloud_layout.Layout(
             top, run_dir=os.path.join(top, 'run'))
         self.processes = procs.Processes(self.layout)
-        # The datapath's devices are the host's: never touch them here.
+        # The namespaces and devices are the host's: never touch them here.
         self.cleanup = self.useFixture(fixtures.MockPatch(
-            'vrouter_cloud.datapath.cleanup',
+            'vrouter_cloud.underlay.cleanup',
             return_value=['vrcb-0123456789'])).mock
         self.useFixture(fixtures.MockPatch('vrouter_cloud.cloud._say'))
 

@@ -1,0 +1,247 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""A vRouter compute node: its namespaces and everything that runs there.
+
+A node is what a compute host is to an operator, on this one machine:
+
+- its own network namespace, on the management network with an address
+  of its own (``underlay``), and its own mount and UTS namespaces: its
+  hostname is Nova's hypervisor, the Placement provider and the binding
+  host; ``/run`` is its own (a tmpfs); libvirt's directories, the
+  instances directory (one path on every node: Nova copies disks to the
+  path the source uses) and the ssh client's configuration are the
+  node's own directories mounted there.  A process that holds the
+  namespaces (``<node>-namespaces``) keeps them while the node lives;
+  every service of the node enters them (``netns.enter``);
+- libvirtd and virtlogd, listening on the node's address for live
+  migration (TCP, no authentication: the management network is the
+  cloud's own), with a host UUID of its own (libvirt refuses to migrate
+  to a host with its own UUID);
+- sshd on the node's address, for the disk copies of cold migration and
+  resize (``remote_filesystem_transport = ssh``), with the cloud's key;
+- its own stand-in vRouter agent on port 9091 with its own port files,
+  and the agent's kernel datapath (``agent``, ``datapath``);
+- nova-compute with its own host name, state path and configuration
+  (``services.nova.write_compute_config``).
+
+Nothing of a node is shared with another node: a move or a cleanup on
+one never touches the other's agent, port files or domains.
+"""
+
+import os
+import shutil
+import subprocess
+import time
+
+from vrouter_cloud import layout as cloud_layout
+from vrouter_cloud import netns
+from vrouter_cloud import procs
+from vrouter_cloud.services import nova
+from vrouter_cloud import underlay
+
+# Where libvirt keeps its sockets, state, configuration, logs and cache:
+# each node sees its own directories there.
+LIBVIRT_DIRS = ('/run/libvirt', '/var/lib/libvirt', '/etc/libvirt',
+                '/var/log/libvirt', '/var/cache/libvirt')
+SSH_CLIENT_CONFIG = '/etc/ssh/ssh_config'
+
+NAMESPACES = 'namespaces'
+VIRTLOGD = 'virtlogd'
+LIBVIRTD = 'libvirtd'
+SSHD = 'sshd'
+AGENT = 'agent'
+COMPUTE = 'nova-compute'
+# Start order; stop goes the other way.
+SERVICES = (NAMESPACES, VIRTLOGD, LIBVIRTD, SSHD, AGENT, COMPUTE)
+
+
+def _set_options(path, options):
+    """Set key = value lines of a libvirt configuration file."""
+    with open(path) as f:
+        lines = [line for line in f
+                 if line.split('=')[0].strip() not in options]
+    lines += ['%s = %s\n' % (key, value) for key, value in options.items()]
+    with open(path, 'w') as f:
+        f.writelines(lines)
+
+
+class Node(object):
+    """One compute node of the cloud.
+
+    :param layout: the cloud's Layout
+    :param index: the node's number, from 1
+    :param peers: the underlay addresses of the gateway and the other nodes
+    """
+
+    def __init__(self, layout, index, peers=()):
+        self.cloud = layout
+        self.layout = layout.node(index)
+        self.peers = list(peers)
+        self.processes = procs.Processes(layout)
+
+    @property
+    def name(self):
+        return self.layout.name
+
+    def service(self, name):
+        return self.layout.service(name)
+
+    def _enter(self, argv):
+        pid = self.processes.pid(self.service(NAMESPACES))
+        if pid is None:
+            raise procs.ServiceFailed('%s: its namespaces are gone' %
+                                      self.name)
+        return netns.enter(pid) + list(argv)
+
+    def run(self, argv, **kwargs):
+        """Run a command on the node (its namespaces); CompletedProcess."""
+        return subprocess.run(self._enter(argv), **kwargs)
+
+    def _start(self, name, argv, env=None):
+        return self.processes.start(self.service(name), self._enter(argv),
+                                    env=env)
+
+    # Set-up.
+
+    def prepare(self, ssh):
+        """The node's directories and configuration files.
+
+        :param ssh: the cloud's CloudSsh (keys, known hosts)
+        """
+        for path in (self.layout.etc, self.layout.port_dir,
+                     self.layout.instances, self.layout.state_path,
+                     self.cloud.instances_path):
+            os.makedirs(path, exist_ok=True)
+        for path in LIBVIRT_DIRS:
+            os.makedirs(self.layout.libvirt_dir(path), exist_ok=True)
+        etc_libvirt = self.layout.libvirt_dir('/etc/libvirt')
+        # The daemons' configuration files only: the subdirectories hold
+        # the host's domains and networks.
+        for name in os.listdir('/etc/libvirt'):
+            if os.path.isfile(os.path.join('/etc/libvirt', name)):
+                shutil.copy2(os.path.join('/etc/libvirt', name), etc_libvirt)
+        address = '"%s"' % self.layout.address
+        _set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
+            'listen_tls': '0', 'listen_tcp': '1', 'auth_tcp': '"none"',
+            'listen_addr': address,
+            'host_uuid': '"%s"' % self.layout.host_uuid})
+        _set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
+            'migration_address': address, 'migration_host': address})
+        ssh.write_node_files(self.layout)
+        nova.write_compute_config(self.cloud, self.layout)
+
+    def _holder_script(self):
+        mounts = ['hostname %s' % self.name,
+                  # A /run of its own: pid files, sockets, sshd's
+                  # privilege separation directory.
+                  'mount -t tmpfs -o mode=0755 vrcloud-run /run',
+                  'mkdir -p /run/sshd /run/lock']
+        binds = [(self.layout.libvirt_dir(path), path)
+                 for path in LIBVIRT_DIRS]
+        binds += [(self.layout.instances, self.cloud.instances_path),
+                  (self.layout.path('ssh', 'ssh_config'),
+                   SSH_CLIENT_CONFIG)]
+        for source, target in binds:
+            if os.path.isdir(source):
+                mounts.append('mkdir -p %s' % target)
+            mounts.append('mount --bind %s %s' % (source, target))
+        return 'set -e; %s; echo ready; exec sleep infinity' % '; '.join(
+            mounts)
+
+    # Life cycle.
+
+    def start(self):
+        """Start the node's services, nova-compute last."""
+        underlay.attach(self.layout.netns, self.layout.address)
+        name = self.service(NAMESPACES)
+        self.processes.start(name, [
+            'ip', 'netns', 'exec', self.layout.netns,
+            'unshare', '--mount', '--uts', '--propagation', 'private', '--',
+            'sh', '-c', self._holder_script()])
+        procs.wait_line(self.processes, name, 'ready', timeout=30)
+        self._start(VIRTLOGD, ['virtlogd'])
+        self._start(LIBVIRTD, ['libvirtd', '--listen'])
+        self._wait_libvirt()
+        self._start(SSHD, ['/usr/sbin/sshd', '-D', '-e', '-f',
+                           self.layout.path('ssh', 'sshd_config')])
+        procs.wait_port(self.processes, self.service(SSHD),
+                        self.layout.address, 22)
+        self.start_agent()
+        self.start_compute()
+
+    def _wait_libvirt(self):
+        deadline = time.monotonic() + procs.READY_TIMEOUT
+        while subprocess.run(['virsh', '-c', self.layout.libvirt_uri,
+                              'version'], capture_output=True).returncode:
+            self.processes.check_alive(self.service(LIBVIRTD))
+            if time.monotonic() > deadline:
+                raise procs.ServiceFailed('%s does not answer' %
+                                          self.layout.libvirt_uri)
+            time.sleep(0.5)
+
+    def start_agent(self):
+        argv = [self.cloud.bin('python'), '-m', 'vrouter_cloud.agent',
+                '--local', self.layout.address]
+        for peer in self.peers:
+            argv += ['--peer', peer]
+        name = self.service(AGENT)
+        self._start(AGENT, argv + [self.layout.port_dir],
+                    env={'OS_CLIENT_CONFIG_FILE':
+                         self.cloud.etc('clouds.yaml')})
+        procs.wait_line(self.processes, name,
+                        'listening %d' % cloud_layout.AGENT_PORT)
+
+    def stop_agent(self, kill=False):
+        return self.processes.stop(self.service(AGENT), kill=kill)
+
+    def start_compute(self):
+        self._start(COMPUTE, [self.cloud.bin('nova-compute'),
+                              '--config-file', self.layout.nova_conf])
+
+    def stop_compute(self, kill=False):
+        return self.processes.stop(self.service(COMPUTE), kill=kill)
+
+    def domains(self):
+        """The cloud's domains on this node's libvirtd."""
+        result = subprocess.run(
+            ['virsh', '-q', '-c', self.layout.libvirt_uri, 'list', '--all',
+             '--name'], capture_output=True, text=True, check=False)
+        prefix = cloud_layout.DOMAIN_TEMPLATE.split('%')[0]
+        return [name for name in result.stdout.split()
+                if name.startswith(prefix)]
+
+    def stop(self):
+        """Stop everything of the node; (stopped services, removed things).
+
+        Domains nova-compute left (it was stopped, or failed) are
+        destroyed before libvirtd goes.
+        """
+        stopped, removed = [], []
+        for name in (COMPUTE, AGENT, SSHD):
+            if self.processes.stop(self.service(name)):
+                stopped.append(self.service(name))
+        if self.processes.running(self.service(LIBVIRTD)):
+            for domain in self.domains():
+                for command in (['destroy', domain],
+                                ['undefine', '--nvram', domain]):
+                    subprocess.run(['virsh', '-c', self.layout.libvirt_uri] +
+                                   command, capture_output=True, check=False)
+                removed.append('domain %s on %s' % (domain, self.name))
+        for name in (LIBVIRTD, VIRTLOGD, NAMESPACES):
+            if self.processes.stop(self.service(name)):
+                stopped.append(self.service(name))
+        if netns.delete(self.layout.netns):
+            removed.append('netns ' + self.layout.netns)
+        return stopped, removed

@@ -1,0 +1,93 @@
+# Copyright 2026 The os-vif-vrouter authors
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The management network that joins the host, the gateway and the nodes.
+
+A bridge on the host (``vrcm-br``) holds the control plane's address;
+each namespace of the cloud (the gateway, every compute node) has a veth
+into it with an address of its own (layout).  It is what a data centre's
+management and underlay networks are to real compute nodes: the nodes
+reach the control plane and each other's libvirtd, sshd and VXLAN
+endpoints over it.  The host routes the guests' range and the floating
+IPs to the gateway namespace, and nothing else of the host goes there.
+"""
+
+import ipaddress
+
+from vrouter_cloud import layout as cloud_layout
+from vrouter_cloud import netns
+
+_PREFIXLEN = ipaddress.ip_network(cloud_layout.MANAGEMENT_CIDR).prefixlen
+
+
+def _veth(namespace):
+    # The host end is named after the namespace, without its prefix:
+    # vrcm-gw, vrcm-node1 (interface names have 15 characters).
+    return cloud_layout.MANAGEMENT_VETH_PREFIX + namespace[
+        len(cloud_layout.NAMESPACE_PREFIX):]
+
+
+def setup_host():
+    """The management bridge with the control plane's address."""
+    bridge = cloud_layout.MANAGEMENT_BRIDGE
+    if not netns.netdev_exists(bridge):
+        netns.ip('link', 'add', bridge, 'type', 'bridge')
+        netns.ip('link', 'set', bridge, 'type', 'bridge',
+                 'forward_delay', '0', 'stp_state', '0')
+        netns.ip('address', 'add', '%s/%d' % (
+            cloud_layout.CONTROL_ADDRESS, _PREFIXLEN), 'dev', bridge)
+    netns.ip('link', 'set', bridge, 'up')
+
+
+def attach(namespace, address):
+    """A namespace (made if needed) on the management network."""
+    netns.add(namespace)
+    host_end = _veth(namespace)
+    if not netns.netdev_exists(host_end):
+        netns.ip('link', 'add', host_end, 'type', 'veth', 'peer', 'name',
+                 cloud_layout.UNDERLAY_DEVICE, 'netns', namespace)
+        netns.ip('address', 'add', '%s/%d' % (address, _PREFIXLEN), 'dev',
+                 cloud_layout.UNDERLAY_DEVICE, netns=namespace)
+    netns.ip('link', 'set', host_end, 'master',
+             cloud_layout.MANAGEMENT_BRIDGE, 'up')
+    netns.ip('link', 'set', cloud_layout.UNDERLAY_DEVICE, 'up',
+             netns=namespace)
+
+
+def route_to_gateway():
+    """The guests' range and the floating IPs: through the gateway."""
+    for cidr in (cloud_layout.GUEST_CIDR, cloud_layout.FLOATING_CIDR):
+        netns.ip('route', 'replace', cidr, 'via',
+                 cloud_layout.GATEWAY_ADDRESS)
+
+
+def cleanup():
+    """Remove the cloud's namespaces and host devices; what was removed.
+
+    A namespace's devices go with it; a QEMU that still held a tap there
+    was stopped with its libvirtd before.
+    """
+    removed = []
+    for name in netns.names(cloud_layout.NAMESPACE_PREFIX):
+        netns.delete(name)
+        removed.append('netns ' + name)
+    for name in netns.netdevs():
+        if cloud_layout.is_cloud_device(name):
+            try:
+                netns.ip('link', 'del', name)
+                removed.append(name)
+            except netns.CommandFailed:
+                pass  # gone with its peer
+    # The routes went with the bridge's address.
+    return removed
