@@ -161,7 +161,7 @@ def unreachable_by(path, user):
 
 
 def default_run_dir(top, user=QEMU_USER):
-    """``.cloud-build/run``, or a directory in /var/tmp if QEMU cannot reach it.
+    """``.cloud-build/run``, or one in /var/tmp if QEMU cannot reach it.
 
     QEMU opens the instances' disks, kernels and sockets under the run
     directory as its own user: a checkout in a directory that user cannot
