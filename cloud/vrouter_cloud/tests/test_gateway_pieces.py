@@ -186,7 +186,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_of_a_run_directory(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         for name in ('vrcloud-node2', 'vrcloud-node1', 'other'):
             os.makedirs(layout.path('nodes', name))
         self.assertEqual([1, 2], cloud.node_indexes(layout))
@@ -200,7 +202,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_file_for_tempest(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         os.makedirs(layout.etc('x'))
         cloud._write_nodes_file(layout, cloud.nodes(layout, 2))
         with open(layout.nodes_file) as f:
