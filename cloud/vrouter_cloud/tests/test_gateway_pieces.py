@@ -92,6 +92,17 @@ class MetadataProxyTest(testtools.TestCase):
             'X-Instance-ID-Signature': metadata_proxy.signature(
                 'the-secret', 'instance-uuid')}, headers)
 
+    def test_a_post_goes_upstream_with_its_body(self):
+        # What a guest does with its password (tempest's basic ops).
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password', data=b'secret',
+            method='POST')
+        with urllib.request.urlopen(request) as answer:
+            self.assertEqual(200, answer.status)
+        self.assertEqual(
+            [['/openstack/2013-10-17/password', 'secret',
+              'application/x-www-form-urlencoded']], self._seen())
+
     def test_upstream_errors_pass_through(self):
         exc = self.assertRaises(urllib.error.HTTPError,
                                 urllib.request.urlopen,
