@@ -353,6 +353,10 @@ def down(layout, keep_logs=False, delete_servers=True):
         shutil.rmtree(layout.path(name), ignore_errors=True)
     if not keep_logs:
         shutil.rmtree(layout.path('log'), ignore_errors=True)
+    try:
+        os.rmdir(layout.run_dir)  # only if nothing is left in it
+    except OSError:
+        pass
     _say('stopped: %s' % (', '.join(stopped) or 'nothing'))
     if removed:
         _say('removed what the services left: %s' % ', '.join(removed))

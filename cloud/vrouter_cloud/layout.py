@@ -94,6 +94,9 @@ GUEST_CIDR = '10.%d.0.0/16' % (_NET + 1)
 DEMO_CIDR = '10.%d.255.0/24' % (_NET + 1)
 SHARED_CIDR = '10.%d.240.0/21' % (_NET + 1)
 FLOATING_CIDR = '10.%d.100.0/24' % _NET
+# The external network's gateway, a real cloud's upstream router: the
+# host holds it, so that guests can ping "the outside" (tempest does).
+EXTERNAL_GATEWAY = str(ipaddress.ip_network(FLOATING_CIDR)[1])
 # Where guests find the metadata service (the gateway proxies it).
 METADATA_ADDRESS = '169.254.169.254'
 # The vRouter agent's port API, on every node (its own namespace).

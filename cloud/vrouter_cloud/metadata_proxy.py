@@ -40,6 +40,11 @@ def signature(secret, instance_id):
                     hashlib.sha256).hexdigest()
 
 
+# The largest request body the proxy passes on: Nova takes 256 bytes of
+# password; anything much larger is no guest's metadata request.
+MAX_BODY = 64 * 1024
+
+
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -70,6 +75,11 @@ class MetadataProxy(object):
             def do_HEAD(self):
                 proxy._forward(self, 'HEAD')
 
+            def do_POST(self):
+                # A guest posts its encrypted password (at most 256 bytes
+                # at Nova): the body goes upstream as it came.
+                proxy._forward(self, 'POST')
+
             def log_message(self, fmt, *args):
                 LOG.info('metadata %s: ' + fmt, self.client_address[0],
                          *args)
@@ -97,13 +107,23 @@ class MetadataProxy(object):
             self._answer(handler, 404, b'no server has this address\n')
             return
         instance_id, project_id = owner
+        headers = {
+            'X-Forwarded-For': source,
+            'X-Instance-ID': instance_id,
+            'X-Tenant-ID': project_id,
+            'X-Instance-ID-Signature': signature(self.secret, instance_id)}
+        body = None
+        if method == 'POST':
+            length = int(handler.headers.get('Content-Length') or 0)
+            if not 0 <= length <= MAX_BODY:
+                self._answer(handler, 413, b'request body too large\n')
+                return
+            body = handler.rfile.read(length)
+            headers['Content-Type'] = handler.headers.get(
+                'Content-Type', 'application/octet-stream')
         request = urllib.request.Request(
-            self.upstream + handler.path, method=method, headers={
-                'X-Forwarded-For': source,
-                'X-Instance-ID': instance_id,
-                'X-Tenant-ID': project_id,
-                'X-Instance-ID-Signature': signature(self.secret,
-                                                     instance_id)})
+            self.upstream + handler.path, data=body, method=method,
+            headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 self._answer(handler, answer.status, answer.read(),

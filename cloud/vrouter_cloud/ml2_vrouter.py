@@ -16,7 +16,7 @@
 
 An ML2 mechanism driver (entry point ``vrouter_test`` in
 ``neutron.ml2.mechanism_drivers``) that binds ports the way the Tungsten
-Fabric / OpenSDN controller does (``spec/bindings.md``):
+Fabric / OpenSDN controller does (``doc/source/admin/bindings.rst``):
 
 =================  =========================  ==========  ==================
 vnic_type          host / network             vif_type    vif_details

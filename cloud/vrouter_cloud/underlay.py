@@ -68,10 +68,21 @@ def attach(namespace, address):
 
 
 def route_to_gateway():
-    """The guests' range and the floating IPs: through the gateway."""
+    """The guests' range and the floating IPs: through the gateway.
+
+    The external network's gateway address is the host's (on the
+    management bridge, /32: the rest of the floating range stays with the
+    gateway namespace), and the gateway namespace routes that one address
+    to the host, so that what a guest sends there leaves from its
+    floating IP and comes back.
+    """
     for cidr in (cloud_layout.GUEST_CIDR, cloud_layout.FLOATING_CIDR):
         iproute.ip('route', 'replace', cidr, 'via',
                    cloud_layout.GATEWAY_ADDRESS)
+    iproute.ip('address', 'replace', cloud_layout.EXTERNAL_GATEWAY + '/32',
+               'dev', cloud_layout.MANAGEMENT_BRIDGE)
+    iproute.ip('route', 'replace', cloud_layout.EXTERNAL_GATEWAY, 'via',
+               cloud_layout.CONTROL_ADDRESS, netns=cloud_layout.GATEWAY_NETNS)
 
 
 def cleanup():

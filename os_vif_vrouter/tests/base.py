@@ -32,13 +32,13 @@ from oslotest import base
 from vrouter_testing import agent_stand_in
 from vrouter_testing import iproute
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import privsep
-from os_vif_vrouter import validate
 
 objects.register_all()
 
@@ -189,7 +189,8 @@ class FakeLinks(fixtures.Fixture):
             'os_vif_vrouter.privileged.set_link_state', self.set_link_state))
 
     def _check(self, device):
-        validate.device_name(device)
+        if not osvt_validate.is_device_name(device):
+            raise ValueError(device)
         if device not in self.up:
             raise exception.NetworkDeviceNotFound(device=device)
 

@@ -28,8 +28,10 @@ POLICY_RC_D = '/usr/sbin/policy-rc.d'
 FORBID_ALL = '#!/bin/sh\nexit 101\n'
 
 # What the guest image is made of (vrtools.guest): busybox and the
-# programs the cloud's guest runs, and depmod for the kernel's modules.
-GUEST = ('busybox-static', 'dropbear-bin', 'jq', 'util-linux', 'kmod')
+# programs the cloud's guest runs, depmod for the kernel's modules, and
+# mke2fs for its disk.
+GUEST = ('busybox-static', 'dropbear-bin', 'jq', 'util-linux', 'kmod',
+         'e2fsprogs')
 
 # libvirt with QEMU (TCG), and what libvirt-python builds against.
 LIBVIRT = ('libvirt-daemon-system', 'libvirt-clients', 'qemu-system-x86',

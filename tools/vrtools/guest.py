@@ -12,10 +12,13 @@ and an initramfs made of:
   module after its dependencies, each once),
 - ``testing/guest/init`` as ``/init`` (its header says what it does).
 
-build() writes ``vmlinuz``, ``initramfs.gz``, ``disk.img`` (a 1 MiB raw
-disk: the cloud's image has the kernel and initramfs, and a disk) and
+build() writes ``vmlinuz``, ``initramfs.gz``, ``disk.img`` and
 ``kernel-package`` into a directory, and does nothing when none of its
-inputs changed (the stamp ``.inputs`` there).
+inputs changed (the stamp ``.inputs`` there).  The disk is a 4 MiB raw
+image holding an empty ext2 filesystem: the cloud's image has the kernel,
+the initramfs and a disk, and the init mounts that disk at ``/tmp`` (what
+a test writes there moves with the server's disk, as on a disk-rooted
+guest).
 """
 
 import gzip
@@ -44,6 +47,11 @@ PROGRAMS = ('/usr/sbin/dropbear', '/usr/bin/dropbearkey', '/usr/bin/jq',
 BUSYBOX = '/bin/busybox'
 
 FILES = ('vmlinuz', 'initramfs.gz', 'disk.img', 'kernel-package')
+
+# The guest's disk: an empty ext2 filesystem (the init mounts it with the
+# kernel's ext4 driver), labelled as the guest's.
+DISK_SIZE = '4M'
+DISK_LABEL = 'vrcguest'
 
 # Directories the init expects before it mounts anything.
 _DIRECTORIES = ('bin', 'sbin', 'usr/bin', 'usr/sbin', 'lib/modules', 'dev',
@@ -189,6 +197,17 @@ def _archive(root, out):
     os.replace(new, out)
 
 
+def make_disk(path, log):
+    """An empty ext2 filesystem of DISK_SIZE in the raw image path."""
+    path = pathlib.Path(path)
+    new = path.with_name(path.name + '.new')
+    # mke2fs formats an existing file as it is; a new one, at the size.
+    new.unlink(missing_ok=True)
+    _run(['mke2fs', '-q', '-t', 'ext2', '-L', DISK_LABEL, str(new),
+          DISK_SIZE], log)
+    os.replace(new, path)
+
+
 def build(dest, log, top=layout.TOP):
     """Build the guest into dest, unless it is there already.
 
@@ -217,8 +236,7 @@ def build(dest, log, top=layout.TOP):
             raise GuestError('%s has no vmlinuz' % kernel_package)
         shutil.copy(vmlinuz[0], dest / 'vmlinuz.new')
         os.replace(dest / 'vmlinuz.new', dest / 'vmlinuz')
-    with open(dest / 'disk.img', 'wb') as disk:
-        disk.truncate(1 << 20)
+    make_disk(dest / 'disk.img', log)
     (dest / 'kernel-package').write_text(kernel_package + '\n')
     guest_stamp.write(_key(kernel_package, top))
     return kernel_package, True

@@ -92,6 +92,17 @@ class MetadataProxyTest(testtools.TestCase):
             'X-Instance-ID-Signature': metadata_proxy.signature(
                 'the-secret', 'instance-uuid')}, headers)
 
+    def test_a_post_goes_upstream_with_its_body(self):
+        # What a guest does with its password (tempest's basic ops).
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password', data=b'secret',
+            method='POST')
+        with urllib.request.urlopen(request) as answer:
+            self.assertEqual(200, answer.status)
+        self.assertEqual(
+            [['/openstack/2013-10-17/password', 'secret',
+              'application/x-www-form-urlencoded']], self._seen())
+
     def test_upstream_errors_pass_through(self):
         exc = self.assertRaises(urllib.error.HTTPError,
                                 urllib.request.urlopen,
@@ -186,7 +197,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_of_a_run_directory(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         for name in ('vrcloud-node2', 'vrcloud-node1', 'other'):
             os.makedirs(layout.path('nodes', name))
         self.assertEqual([1, 2], cloud.node_indexes(layout))
@@ -200,7 +213,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_file_for_tempest(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         os.makedirs(layout.etc('x'))
         cloud._write_nodes_file(layout, cloud.nodes(layout, 2))
         with open(layout.nodes_file) as f:

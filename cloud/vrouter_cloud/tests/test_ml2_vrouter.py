@@ -12,7 +12,9 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The ML2 driver binds ports as spec/bindings.md says the controller does.
+"""The ML2 driver binds ports as the controller does.
+
+The rules: doc/source/admin/bindings.rst.
 
 Each test binds one port the way the ML2 plugin does: Neutron's own
 MechanismManager loads the driver by its entry point name

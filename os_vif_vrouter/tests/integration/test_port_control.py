@@ -198,6 +198,20 @@ class TestVhostUserPorts(CliTestCase):
         self.assertEqual(before, self.port_file())
         self.assertIn(PORT, self.agent.ports())
 
+    def test_no_persist_socket_not_created_on_readd_keeps_the_port(self):
+        # Without the port file the command cannot tell a port the agent
+        # had from a new one: a failed add leaves the registration alone.
+        with open(self.tmp.join('uvh_vif_tap'), 'w'):
+            pass
+        self.assertEqual(0, self.run_cli('add', *self.vhostuser('0'),
+                                         '--no_persist'))
+        before = self.agent.ports()[PORT]
+        os.unlink(self.tmp.join('uvh_vif_tap'))
+        self.assertEqual(6, self.run_cli('add', *self.vhostuser('0'),
+                                         '--no_persist'))
+        self.assertEqual(before['system-name'],
+                         self.agent.ports()[PORT]['system-name'])
+
     def test_socket_created(self):
         with open(self.tmp.join('uvh_vif_tap'), 'w'):
             pass

@@ -4,8 +4,10 @@
 import os
 import pathlib
 import shutil
+import struct
 import tempfile
 import unittest
+from unittest import mock
 
 from vrtools import guest
 
@@ -123,3 +125,61 @@ class TestInstall(unittest.TestCase):
         self.assertEqual(root / str(program).lstrip('/'),
                          guest.install(program, root))
         self.assertTrue(os.path.exists(root / str(program).lstrip('/')))
+
+
+def superblock(path):
+    """The fields of an ext2/3/4 superblock the disk test reads: its magic,
+    the block size, the block count, the compatible and incompatible
+    feature flags and the volume label (the superblock's layout is in the
+    kernel's Documentation/filesystems/ext4/super.rst).
+    """
+    with open(path, 'rb') as f:
+        f.seek(1024)
+        raw = f.read(1024)
+    blocks, = struct.unpack_from('<I', raw, 4)
+    log_block_size, = struct.unpack_from('<I', raw, 24)
+    magic, = struct.unpack_from('<H', raw, 56)
+    compat, incompat = struct.unpack_from('<II', raw, 92)
+    label = raw[120:136].rstrip(b'\0').decode()
+    return {'magic': magic, 'size': blocks * (1024 << log_block_size),
+            'compat': compat, 'incompat': incompat, 'label': label}
+
+
+class TestDisk(unittest.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.work = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.work)
+        self.log = self.work / 'log'
+
+    def test_an_empty_labelled_ext2_filesystem(self):
+        disk = self.work / 'disk.img'
+        guest.make_disk(disk, self.log)
+        self.assertEqual(4 << 20, disk.stat().st_size)
+        fields = superblock(disk)
+        self.assertEqual(0xEF53, fields['magic'])
+        self.assertEqual(4 << 20, fields['size'])
+        self.assertEqual('vrcguest', fields['label'])
+        # ext2: no journal (compatible flag 0x4), no extents
+        # (incompatible flag 0x40).
+        self.assertFalse(fields['compat'] & 0x4)
+        self.assertFalse(fields['incompat'] & 0x40)
+        self.assertEqual([disk.name, 'log'], sorted(os.listdir(self.work)))
+
+    def test_replaces_an_old_disk(self):
+        disk = self.work / 'disk.img'
+        with open(disk, 'wb') as f:
+            f.truncate(1 << 20)
+        guest.make_disk(disk, self.log)
+        self.assertEqual(4 << 20, disk.stat().st_size)
+        self.assertEqual(0xEF53, superblock(disk)['magic'])
+
+    def test_a_failure_names_the_log_and_keeps_the_old_disk(self):
+        disk = self.work / 'disk.img'
+        disk.write_bytes(b'old')
+        with mock.patch.object(guest, 'DISK_SIZE', 'not-a-size'), \
+                self.assertRaises(guest.GuestError) as raised:
+            guest.make_disk(disk, self.log)
+        self.assertIn(str(self.log), str(raised.exception))
+        self.assertEqual(b'old', disk.read_bytes())
