@@ -104,6 +104,15 @@ class MetadataProxyTest(testtools.TestCase):
             [['/openstack/2013-10-17/password', 'secret',
               'application/x-www-form-urlencoded']], self._seen())
 
+    def test_a_post_too_large_is_refused_and_not_passed_on(self):
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password',
+            data=b'x' * (metadata_proxy.MAX_BODY + 1), method='POST')
+        exc = self.assertRaises(urllib.error.HTTPError,
+                                urllib.request.urlopen, request)
+        self.assertEqual(413, exc.code)
+        self.assertEqual([], self._seen())
+
     def test_upstream_errors_pass_through(self):
         exc = self.assertRaises(urllib.error.HTTPError,
                                 urllib.request.urlopen,
