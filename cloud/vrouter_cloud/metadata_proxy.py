@@ -116,6 +116,9 @@ class MetadataProxy(object):
         if method == 'POST':
             length = int(handler.headers.get('Content-Length') or 0)
             if not 0 <= length <= MAX_BODY:
+                # The body stays unread: nothing more can come over this
+                # connection.
+                handler.close_connection = True
                 self._answer(handler, 413, b'request body too large\n')
                 return
             body = handler.rfile.read(length)

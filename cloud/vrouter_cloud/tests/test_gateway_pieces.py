@@ -34,6 +34,7 @@ from vrouter_cloud import metadata_proxy
 from vrouter_cloud import nat
 from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
+from vrouter_cloud import underlay
 
 
 class RulesetTest(testtools.TestCase):
@@ -102,6 +103,15 @@ class MetadataProxyTest(testtools.TestCase):
         self.assertEqual(
             [['/openstack/2013-10-17/password', 'secret',
               'application/x-www-form-urlencoded']], self._seen())
+
+    def test_a_post_too_large_is_refused_and_not_passed_on(self):
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password',
+            data=b'x' * (metadata_proxy.MAX_BODY + 1), method='POST')
+        exc = self.assertRaises(urllib.error.HTTPError,
+                                urllib.request.urlopen, request)
+        self.assertEqual(413, exc.code)
+        self.assertEqual([], self._seen())
 
     def test_upstream_errors_pass_through(self):
         exc = self.assertRaises(urllib.error.HTTPError,
@@ -175,6 +185,25 @@ class UnreachableTest(testtools.TestCase):
         self.assertIn('cannot enter %s (mode 700)' % self.top, str(exc))
         self.assertIn('VRCLOUD_RUN_DIR', str(exc))
         self.assertEqual(0o700, stat.S_IMODE(os.stat(self.top).st_mode))
+
+
+class RoutesTest(testtools.TestCase):
+
+    def test_the_external_gateway_is_the_host_s(self):
+        calls = []
+        self.useFixture(fixtures.MonkeyPatch(
+            'vrouter_cloud.netns.ip',
+            lambda *args, **kwargs: calls.append((args, kwargs))))
+        underlay.route_to_gateway()
+        self.assertEqual([
+            (('route', 'replace', '10.199.0.0/16', 'via', '10.198.0.2'), {}),
+            (('route', 'replace', '10.198.100.0/24', 'via', '10.198.0.2'),
+             {}),
+            # /32: the rest of the floating range stays with the gateway.
+            (('address', 'replace', '10.198.100.1/32', 'dev', 'vrcm-br'),
+             {}),
+            (('route', 'replace', '10.198.100.1', 'via', '10.198.0.1'),
+             {'netns': 'vrcloud-gw'})], calls)
 
 
 class LibvirtOptionsTest(testtools.TestCase):
