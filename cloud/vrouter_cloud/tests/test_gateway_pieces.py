@@ -192,7 +192,7 @@ class RoutesTest(testtools.TestCase):
     def test_the_external_gateway_is_the_host_s(self):
         calls = []
         self.useFixture(fixtures.MonkeyPatch(
-            'vrouter_cloud.netns.ip',
+            'vrouter_testing.iproute.ip',
             lambda *args, **kwargs: calls.append((args, kwargs))))
         underlay.route_to_gateway()
         self.assertEqual([
