@@ -179,8 +179,7 @@ def _start_workers(layout, processes):
 
 
 def _start_gateway(layout, processes, cloud_nodes):
-    argv = ['ip', 'netns', 'exec', cloud_layout.GATEWAY_NETNS,
-            layout.bin('python'), '-m', 'vrouter_cloud.gateway',
+    argv = [layout.bin('python'), '-m', 'vrouter_cloud.gateway',
             '--local', cloud_layout.GATEWAY_ADDRESS,
             '--state-dir', layout.data('gateway'),
             '--metadata-upstream', layout.url('nova-metadata'),

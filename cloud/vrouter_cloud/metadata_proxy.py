@@ -17,9 +17,11 @@
 The vRouter agent answers its VMs' requests to 169.254.169.254 and passes
 them to Nova's metadata API with the instance's id, signed with the
 secret both share (``[neutron] metadata_proxy_shared_secret``), as
-Neutron's metadata proxy does.  Here the gateway namespace holds that
-address and this proxy finds the instance by the request's source
-address among the servers' ports.  GET and HEAD only (what guests send).
+Neutron's metadata proxy does.  Here each router's namespace holds that
+address, with a proxy listening there that finds the instance by the
+request's source address among the ports of that router's networks
+(fixed IPs of different networks may be the same).
+GET and HEAD, and POST for the guest's password.
 """
 
 import hashlib
@@ -30,6 +32,8 @@ import socketserver
 import threading
 import urllib.error
 import urllib.request
+
+from vrouter_cloud import netns
 
 LOG = logging.getLogger(__name__)
 
@@ -58,9 +62,12 @@ class MetadataProxy(object):
     :param secret: the shared secret
     :param port_of: a callable: source IP -> (instance id, project id), or
         None for an address that is no server's
+    :param namespace: the network namespace to listen in (None: the
+        caller's)
     """
 
-    def __init__(self, address, upstream, secret, port_of, port=80):
+    def __init__(self, address, upstream, secret, port_of, port=80,
+                 namespace=None):
         self.upstream = upstream.rstrip('/')
         self.secret = secret
         self.port_of = port_of
@@ -84,7 +91,16 @@ class MetadataProxy(object):
                 LOG.info('metadata %s: ' + fmt, self.client_address[0],
                          *args)
 
-        self._server = _Server((address, port), Handler)
+        if namespace is None:
+            self._server = _Server((address, port), Handler)
+        else:
+            self._server = _Server((address, port), Handler,
+                                   bind_and_activate=False)
+            self._server.socket.close()
+            self._server.socket = netns.tcp_listener(namespace, address,
+                                                     port)
+            self._server.server_address = self._server.socket.getsockname()
+        self.namespace = namespace
         self._thread = None
 
     @property

@@ -21,7 +21,10 @@ calls ``iproute.ip()`` as on the host; the host reaches into a namespace
 with ``iproute.ip(..., netns=NAME)``.
 """
 
+import ctypes
 import os
+import socket
+import threading
 
 from vrouter_testing import iproute
 
@@ -55,11 +58,71 @@ def names(prefix):
         return []
 
 
+def netdev_exists(name, namespace):
+    """Whether a named namespace has a network device of that name."""
+    try:
+        iproute.ip('link', 'show', 'dev', name, netns=namespace)
+    except iproute.CommandFailed:
+        return False
+    return True
+
+
 def sysctl(name, value, netns=None):
     argv = ['sysctl', '-q', '-w', '%s=%s' % (name, value)]
     if netns:
         argv = ['ip', 'netns', 'exec', netns] + argv
     iproute.run(*argv)
+
+
+_CLONE_NEWNET = 0x40000000
+
+
+def _setns(fd):
+    # os.setns is Python 3.12's; the cloud runs 3.11.
+    setns = getattr(os, 'setns', None)
+    if setns is not None:
+        setns(fd, _CLONE_NEWNET)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, _CLONE_NEWNET) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
+
+
+def tcp_listener(namespace, address, port, backlog=64):
+    """A listening TCP socket in a named network namespace.
+
+    A socket stays in the namespace it was made in, whoever uses it
+    later; a thread of its own enters the namespace to make it, so that
+    the caller's threads stay where they are.
+    """
+    made = {}
+
+    def make():
+        try:
+            fd = os.open(os.path.join(NETNS_DIR, namespace), os.O_RDONLY)
+            try:
+                _setns(fd)
+            finally:
+                os.close(fd)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind((address, port))
+                sock.listen(backlog)
+            except OSError:
+                sock.close()
+                raise
+            made['socket'] = sock
+        except OSError as exc:
+            made['error'] = exc
+
+    thread = threading.Thread(target=make, name='setns-' + namespace)
+    thread.start()
+    thread.join()
+    if 'error' in made:
+        raise made['error']
+    return made['socket']
 
 
 def enter(pid):

@@ -19,8 +19,9 @@ each namespace of the cloud (the gateway, every compute node) has a veth
 into it with an address of its own (layout).  It is what a data centre's
 management and underlay networks are to real compute nodes: the nodes
 reach the control plane and each other's libvirtd, sshd and VXLAN
-endpoints over it.  The host routes the guests' range and the floating
-IPs to the gateway namespace, and nothing else of the host goes there.
+endpoints over it.  The host routes the floating IPs and the routers'
+uplinks (what guests send out leaves from there) to the gateway
+namespace, and nothing else of the host goes there.
 """
 
 import ipaddress
@@ -68,7 +69,7 @@ def attach(namespace, address):
 
 
 def route_to_gateway():
-    """The guests' range and the floating IPs: through the gateway.
+    """The floating IPs and the routers' uplinks: through the gateway.
 
     The external network's gateway address is the host's (on the
     management bridge, /32: the rest of the floating range stays with the
@@ -76,7 +77,7 @@ def route_to_gateway():
     to the host, so that what a guest sends there leaves from its
     floating IP and comes back.
     """
-    for cidr in (cloud_layout.GUEST_CIDR, cloud_layout.FLOATING_CIDR):
+    for cidr in (cloud_layout.UPLINK_CIDR, cloud_layout.FLOATING_CIDR):
         iproute.ip('route', 'replace', cidr, 'via',
                    cloud_layout.GATEWAY_ADDRESS)
     iproute.ip('address', 'replace', cloud_layout.EXTERNAL_GATEWAY + '/32',

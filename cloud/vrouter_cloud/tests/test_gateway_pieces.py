@@ -41,20 +41,29 @@ class RulesetTest(testtools.TestCase):
 
     def test_each_floating_ip_both_ways(self):
         text = nat.ruleset({('10.198.100.11', '10.199.0.5'),
-                            ('10.198.100.12', '10.199.0.21')})
+                            ('10.198.100.12', '10.199.0.21')}, 'uplink')
         self.assertIn('ip daddr 10.198.100.11 dnat to 10.199.0.5', text)
         self.assertIn('ip daddr 10.198.100.12 dnat to 10.199.0.21', text)
-        self.assertIn('ip saddr 10.199.0.5 oifname "eth0" snat to '
+        self.assertIn('ip saddr 10.199.0.5 oifname "uplink" snat to '
                       '10.198.100.11', text)
         # Replaced as a whole: the table is deleted in the same script.
         self.assertTrue(text.startswith(
             'table ip vrcloud_fip\ndelete table ip vrcloud_fip\n'))
 
-    def test_no_floating_ip_empty_chains(self):
-        text = nat.ruleset(set())
+    def test_the_rest_leaves_from_the_uplink_after_the_floating_ips(self):
+        text = nat.ruleset({('10.198.100.11', '10.199.0.5')}, 'uplink')
+        lines = text.splitlines()
+        self.assertLess(
+            lines.index('    ip saddr 10.199.0.5 oifname "uplink" snat to '
+                        '10.198.100.11'),
+            lines.index('    oifname "uplink" masquerade'))
+
+    def test_no_floating_ip_empty_prerouting(self):
+        text = nat.ruleset(set(), 'uplink')
         self.assertNotIn('dnat', text)
         self.assertNotIn('snat', text)
         self.assertIn('type nat hook prerouting', text)
+        self.assertIn('oifname "uplink" masquerade', text)
 
 
 class MetadataProxyTest(testtools.TestCase):
@@ -196,7 +205,8 @@ class RoutesTest(testtools.TestCase):
             lambda *args, **kwargs: calls.append((args, kwargs))))
         underlay.route_to_gateway()
         self.assertEqual([
-            (('route', 'replace', '10.199.0.0/16', 'via', '10.198.0.2'), {}),
+            (('route', 'replace', '10.198.128.0/18', 'via', '10.198.0.2'),
+             {}),
             (('route', 'replace', '10.198.100.0/24', 'via', '10.198.0.2'),
              {}),
             # /32: the rest of the floating range stays with the gateway.
