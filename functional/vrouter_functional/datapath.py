@@ -19,14 +19,15 @@
   namespace that holds the gateway address, so the guest reaches its
   gateway only if the port was registered, under the right device name.
 - TestPmd: the DPDK vRouter connects to the vhost-user socket QEMU serves;
-  here DPDK's testpmd does, with the net_vhost driver as a client.
+  here DPDK's testpmd does, with the net_vhost driver as a client
+  (testpmd.PortForwarder).
 """
 
-import signal
-import subprocess
 import threading
 
 import fixtures
+from vrouter_testing import iproute
+from vrouter_testing import testpmd
 
 from vrouter_functional import host
 
@@ -75,14 +76,14 @@ class KernelDatapath(fixtures.Fixture):
                 continue
             device = registered['system-name']
             if not (self._guest_started.is_set() and
-                    host.netdev_exists(device)):
+                    iproute.netdev_exists(device)):
                 continue
             try:
-                host.ip('link', 'set', 'dev', device, 'netns',
-                        self.netns.name)
+                iproute.ip('link', 'set', 'dev', device, 'netns',
+                           self.netns.name)
                 self.netns.ip('address', 'add', self.gateway, 'dev', device)
                 self.netns.ip('link', 'set', 'dev', device, 'up')
-            except host.CommandFailed as exc:
+            except iproute.CommandFailed as exc:
                 self.error = exc
             else:
                 self.device = device
@@ -96,7 +97,7 @@ class KernelDatapath(fixtures.Fixture):
     def wait_attached(self):
         """Wait until the device is attached; its name.
 
-        :raises: host.CommandFailed if attaching it failed
+        :raises: iproute.CommandFailed if attaching it failed
         """
         host.wait_until(self._attached.is_set,
                         'device attached for port %s' % self.port_id)
@@ -115,16 +116,12 @@ class KernelDatapath(fixtures.Fixture):
 
 
 class TestPmd(fixtures.Fixture):
-    """DPDK's testpmd, the vhost-user client of one socket.
+    """DPDK's testpmd, the vhost-user client of one socket
+    (testpmd.PortForwarder).
 
-    No hugepages (``--no-huge``), no PCI, no shared runtime files
-    (``--no-shconf``), and its EAL's runtime directory (always
-    /var/run/dpdk for root) on a /run of its own, in a mount namespace
-    of its own: testpmds of tests side by side, and other DPDK
-    processes of the host, never share it.  Interactive, and by default
-    no forwarding core spins: it only connects to the socket and sets the
-    device up, which is what a DPDK vRouter does with a port whose QEMU
-    is the vhost-user server.
+    Interactive, and by default no forwarding core spins: it only
+    connects to the socket and sets the device up, which is what a DPDK
+    vRouter does with a port whose QEMU is the vhost-user server.
 
     With a tap name, testpmd also has a ``net_tap`` port of that name and
     forwards between the two ports (``io`` mode): the DPDK vRouter's
@@ -143,38 +140,15 @@ class TestPmd(fixtures.Fixture):
         self.queues = queues
 
     def _setUp(self):
-        self.log_path = self.useFixture(fixtures.TempDir()).join(
-            'testpmd.log')
-        # Unbuffered: its answers are read from the log as they come.
-        argv = ['unshare', '--mount', '--propagation', 'private', '--',
-                'sh', '-c', 'mount -t tmpfs -o mode=755 testpmd-run /run &&'
-                ' exec "$@"', 'testpmd-run',
-                'stdbuf', '-o0', 'dpdk-testpmd', '-l', '0-1', '--no-huge',
-                '-m', '512', '--no-pci', '--no-shconf', '--no-telemetry',
-                '--vdev', 'net_vhost0,iface=%s,client=1,queues=%d' % (
-                    self.socket, self.queues)]
-        if self.tap is not None:
-            argv += ['--vdev', 'net_tap0,iface=%s' % self.tap]
-        argv += ['--', '--total-num-mbufs=16384', '--interactive',
-                 '--rxq=%d' % self.queues, '--txq=%d' % self.queues]
-        with open(self.log_path, 'wb') as log:
-            self.process = subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=log,
-                stderr=subprocess.STDOUT)
-        self.addCleanup(self._stop)
-
-    def _stop(self):
-        if self.process.poll() is None:
-            try:
-                self.process.communicate(b'quit\n', timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.send_signal(signal.SIGKILL)
-                self.process.wait()
+        log_path = self.useFixture(fixtures.TempDir()).join('testpmd.log')
+        self.forwarder = testpmd.PortForwarder(
+            self.socket, log_path, tap=self.tap, queues=self.queues)
+        self.forwarder.start()
+        self.addCleanup(self.forwarder.stop)
 
     def command(self, line):
         """Send one command to testpmd's prompt."""
-        self.process.stdin.write(line.encode() + b'\n')
-        self.process.stdin.flush()
+        self.forwarder.command(line)
 
     def forward(self, netns, gateway):
         """Start forwarding between the vhost-user port and the tap, and
@@ -184,38 +158,20 @@ class TestPmd(fixtures.Fixture):
         after that, as the net_tap driver configures it by name in this
         namespace.
         """
-        host.wait_until(lambda: host.netdev_exists(self.tap),
+        host.wait_until(lambda: iproute.netdev_exists(self.tap),
                         'testpmd tap %s' % self.tap,
                         detail=self.log)
-        self.command('set fwd io')
-        self.command('start')
-        host.wait_until(lambda: 'io packet forwarding' in self.log(),
-                        'testpmd forwarding', detail=self.log)
-        host.ip('link', 'set', 'dev', self.tap, 'netns', netns.name)
+        self.forwarder.forward(host.WAIT_TIMEOUT)
+        iproute.ip('link', 'set', 'dev', self.tap, 'netns', netns.name)
         netns.ip('address', 'add', gateway, 'dev', self.tap)
         netns.ip('link', 'set', 'dev', self.tap, 'up')
 
     def port_stats(self):
         """{port number: {'rx': packets, 'tx': packets}} from testpmd."""
-        mark = len(self.log())
-        self.command('show port stats all')
-        host.wait_until(lambda: self.log()[mark:].count('Tx-pps') >= 2,
-                        'testpmd port statistics', detail=self.log)
-        stats = {}
-        port = None
-        for line in self.log()[mark:].splitlines():
-            fields = line.replace(':', ' ').split()
-            if 'statistics' in fields and 'port' in fields:
-                port = int(fields[fields.index('port') + 1])
-                stats[port] = {}
-            elif port is not None and fields[:1] in (['RX-packets'],
-                                                     ['TX-packets']):
-                stats[port][fields[0][:2].lower()] = int(fields[1])
-        return stats
+        return self.forwarder.port_stats(host.WAIT_TIMEOUT)
 
     def running(self):
-        return self.process.poll() is None
+        return self.forwarder.running()
 
     def log(self):
-        with open(self.log_path, errors='replace') as f:
-            return f.read()
+        return self.forwarder.log()

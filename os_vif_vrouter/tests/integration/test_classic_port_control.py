@@ -17,7 +17,8 @@
 import json
 import os
 
-from os_vif_vrouter.tests import agent_stand_in
+from vrouter_testing import agent_stand_in
+
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import classic_port_control
 

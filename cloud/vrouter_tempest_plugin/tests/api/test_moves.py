@@ -33,6 +33,7 @@ from tempest.common.utils.linux import remote_client
 from tempest.common import waiters
 from tempest import config
 from tempest.lib import decorators
+from tempest.lib import exceptions as lib_exc
 import testtools
 
 from vrouter_tempest_plugin.tests.api import base
@@ -171,7 +172,8 @@ class VRouterEvacuateTest(_MovesTest):
         service = self._compute_service(source)
         # The host is lost to the cloud: its nova-compute stops, and the
         # operator says it is down.  Its guest and agent go on.
-        self.node_action(source, 'stop-compute')
+        self._stopped = set()
+        self._stop_compute(source)
         self.addCleanup(self._bring_back, source, service['id'])
         self.admin_services_client.update_service(service['id'],
                                                   forced_down=True)
@@ -194,21 +196,36 @@ class VRouterEvacuateTest(_MovesTest):
         return self.admin_services_client.list_services(
             host=host, binary='nova-compute')['services'][0]
 
+    def _stop_compute(self, host):
+        self.node_action(host, 'stop-compute')
+        self._stopped.add(host)
+
     def _bring_back(self, host, service_id):
-        service = self._compute_service(host)
-        if service['state'] == 'up':
-            return
-        self.node_action(host, 'start-compute')
-        # A service forced down stays down whatever it reports: the
-        # operator lifts it once the host runs again.
-        if service['forced_down']:
-            self.admin_services_client.update_service(service_id,
-                                                      forced_down=False)
+        """Start a node's nova-compute again and lift its forced down.
+
+        Nova lifts forced_down only once the restarted service has
+        completed the evacuations from it (init_host): until then it
+        answers 400, as it does to an operator who is too quick.
+        """
+        if host in self._stopped:
+            self.node_action(host, 'start-compute')
+            self._stopped.discard(host)
         deadline = time.monotonic() + CONF.compute.build_timeout
-        while (self._compute_service(host)['state'] != 'up' and
-               time.monotonic() < deadline):
+        while True:
+            service = self._compute_service(host)
+            if not service['forced_down'] and service['state'] == 'up':
+                return
+            if service['forced_down']:
+                try:
+                    self.admin_services_client.update_service(
+                        service_id, forced_down=False)
+                    continue
+                except lib_exc.BadRequest:
+                    pass  # its evacuations are not completed yet
+            if time.monotonic() > deadline:
+                self.fail('%s: nova-compute not up again: %s' % (
+                    host, service))
             time.sleep(CONF.compute.build_interval)
-        self.assertEqual('up', self._compute_service(host)['state'])
 
     def _assert_no_domain(self, host, server_id):
         domain = self.admin_servers_client.show_server(server_id)[
