@@ -25,7 +25,8 @@ port files of PORT_DIR at start, and gives the ports it has a datapath
 entry NAME, as admin) for their networks.  Prints ``listening <port>``
 once the listener is open.  On SIGTERM it stops and leaves the datapath
 as it is, as the kernel module outlives a real agent.  Every request is
-logged with its answer.
+logged with its answer, and each port file the replay skipped with why
+(``replay skipped <file>: <reason>``).
 """
 
 import argparse
@@ -82,6 +83,11 @@ def main(argv=None):
         # files are replayed, or its first round would find no port and
         # take every running guest's tap off its segment.
         agent.start()
+        # A file skipped now stays skipped (its tap did not exist yet, or
+        # it does not parse): say which, the log is what an operator has.
+        for name, reason in agent.replay_skipped:
+            logging.getLogger('agent').info('replay skipped %s: %s', name,
+                                            reason)
         kernel.start()
         try:
             print('listening %d' % agent.port, flush=True)

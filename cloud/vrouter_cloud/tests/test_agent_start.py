@@ -46,3 +46,23 @@ class AgentStartTest(testtools.TestCase):
                              'datapath().start', 'datapath().stop')]
         self.assertEqual(['stand_in().__enter__().start',
                           'datapath().start', 'datapath().stop'], order)
+
+    def test_the_files_its_replay_skipped_are_logged(self):
+        stand_in = mock.MagicMock()
+        stand_in.__enter__.return_value.port = 9091
+        stand_in.__enter__.return_value.replay_skipped = [
+            ('5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b',
+             'Interface does not exist in OS')]
+        with mock.patch.object(agent, '_LoggingStandIn',
+                               return_value=stand_in), \
+                mock.patch.object(agent.datapath, 'KernelDatapath'), \
+                mock.patch.object(agent, 'neutron_view'), \
+                mock.patch.object(agent, 'openstack'), \
+                mock.patch.object(agent, 'signal'), \
+                mock.patch.object(agent, 'logging') as logging, \
+                mock.patch.object(agent, 'threading'), \
+                mock.patch('builtins.print'):
+            agent.main(['--local', '10.196.0.11', '/ports'])
+        logging.getLogger.return_value.info.assert_any_call(
+            'replay skipped %s: %s', '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b',
+            'Interface does not exist in OS')
