@@ -98,12 +98,15 @@ def write_config(layout, nodes=1):
     return conf
 
 
-def write_compute_config(layout, node):
+def write_compute_config(layout, node, venv=None):
     """One node's nova.conf for its nova-compute.
 
     :param node: the node's NodeLayout
+    :param venv: the virtualenv nova-compute runs from, whose privileged
+        helper it starts (default: the cloud's)
     """
     path = node.nova_conf
+    helper = auth.privsep(layout, path, venv=venv)
     ini.write(path, [
         ('DEFAULT', dict(
             _defaults(layout),
@@ -157,10 +160,10 @@ def write_compute_config(layout, node):
             'port_dir': node.port_dir,
         }),
         ('oslo_concurrency', {'lock_path': node.path('locks')}),
-        ('nova_sys_admin', auth.privsep(layout, path)),
-        ('os_vif_vrouter_privileged', auth.privsep(layout, path)),
-        ('vif_plug_ovs_privileged', auth.privsep(layout, path)),
-        ('vif_plug_linux_bridge_privileged', auth.privsep(layout, path)),
+        ('nova_sys_admin', helper),
+        ('os_vif_vrouter_privileged', helper),
+        ('vif_plug_ovs_privileged', helper),
+        ('vif_plug_linux_bridge_privileged', helper),
     ] + _common(layout))
     return path
 
