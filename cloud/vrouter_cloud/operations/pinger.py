@@ -14,29 +14,31 @@
 
 """Ping guests every few milliseconds, from outside them, until SIGTERM.
 
-    ip netns exec vrcloud-gw python -m vrouter_cloud.operations.pinger
+    ip netns exec NAMESPACE python -m vrouter_cloud.operations.pinger
         --targets FILE --out FILE [--interval 0.01] [--timeout 2]
 
-Runs in the gateway's namespace, which has every guest network's
-segment: the echo requests leave through the gateway's bridge, cross the
-VXLAN segment to the node and its kernel datapath and reach the guest's
-tap, as any traffic from outside the guest does.  Every interval each
-guest of the targets file (one IPv4 address a line, re-read when it
-changes: servers come and go) gets one echo request on a raw ICMP socket;
-its answers are matched by identifier and sequence number.  What the
-probes show (``probes``) goes to the output file as JSON lines: each gap
-as it closes, and each guest's counters once a second.  Prints
-``pinging`` once the socket is open.
+Runs in the namespace of the router of the guests' network (the test
+cloud's ``vrcloud-r<id>``, where their traffic leaves the overlay): the
+echo requests leave through that namespace's bridge of the network,
+cross the VXLAN segment to the node and its kernel datapath and reach the
+guest's tap, as any traffic from outside the guest does.  Every interval
+each guest of the targets file (one ``NAME ADDRESS`` a line, re-read when
+it changes: servers come and go) gets one echo request on a raw ICMP
+socket; its answers are matched by identifier and sequence number.  A
+guest is known by its name: a later server that gets the address of a
+deleted one is another guest.  What the probes show (``probes``) goes to
+the output file as JSON lines: each gap as it closes, and each guest's
+counters once a second.  Prints ``pinging`` once the socket is open.
 """
 
 import argparse
+import ipaddress
 import os
 import select
 import signal
 import socket
 import struct
 import sys
-import threading
 import time
 
 from vrouter_cloud.operations import probes
@@ -45,6 +47,10 @@ _ECHO_REQUEST = 8
 _ECHO_REPLY = 0
 _COUNT_EVERY = 1.0
 _SETTLE_EVERY = 0.05
+# Room for the answers of seconds without reading (about 1 KiB of
+# buffer each); root may set more than the system's maximum.
+_SO_RCVBUFFORCE = getattr(socket, 'SO_RCVBUFFORCE', 33)
+_RECEIVE_BUFFER = 16 * 1024 * 1024
 
 
 def checksum(data):
@@ -78,16 +84,35 @@ def parse_reply(packet):
 
 
 def read_targets(path):
+    """{name: IPv4 address} of a targets file ({} if there is none).
+
+    :raises: ValueError naming a line that is not ``NAME ADDRESS``
+    """
+    targets = {}
     try:
         with open(path) as f:
-            return [line.strip() for line in f
-                    if line.strip() and not line.startswith('#')]
+            lines = f.readlines()
     except FileNotFoundError:
-        return []
+        return targets
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith('#'):
+            continue
+        fields = line.split()
+        if len(fields) != 2:
+            raise ValueError('%s:%d: not "NAME ADDRESS": %r' % (
+                path, number, line.rstrip('\n')))
+        targets[fields[0]] = str(ipaddress.IPv4Address(fields[1]))
+    return targets
 
 
 class Pinger(object):
-    """One raw socket, one probe track per guest."""
+    """One raw socket, one probe track per guest, one thread.
+
+    Answers are read from the socket before probes are settled: a pinger
+    that was not scheduled for a while (a busy machine) finds the answers
+    that came meanwhile in the socket's buffer (made big enough for
+    seconds of them) and loses none of them.
+    """
 
     def __init__(self, out, interval, timeout):
         self.out = out
@@ -95,87 +120,81 @@ class Pinger(object):
         self.timeout = timeout
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_RAW,
                                   socket.IPPROTO_ICMP)
-        self.lock = threading.Lock()
-        self.tracks = {}  # address -> ProbeTrack
-        self.idents = {}  # identifier -> address
+        self.sock.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE,
+                             _RECEIVE_BUFFER)
+        self.sock.setblocking(False)
+        self.tracks = {}  # name -> ProbeTrack
+        self.addresses = {}  # name -> address
+        self.names = {}  # identifier -> name
+        self._ident = {}  # name -> identifier
         self._next_ident = (os.getpid() * 64) & 0xffff
-        self._seq = {}  # address -> next probe number
-        self.stop = threading.Event()  # stop sending
-        self.deaf = threading.Event()  # stop receiving
+        self._seq = {}  # name -> next probe number
 
-    def set_targets(self, addresses):
-        with self.lock:
-            for address in addresses:
-                if address not in self.tracks:
-                    self.tracks[address] = probes.ProbeTrack(self.timeout)
-                    self._seq[address] = 0
-                    self.idents[self._next_ident] = address
-                    self._next_ident = (self._next_ident + 1) & 0xffff
-            for address in set(self.tracks) - set(addresses):
-                self._write_count(address, time.monotonic())
-                del self.tracks[address]
-                del self._seq[address]
-                for ident, known in list(self.idents.items()):
-                    if known == address:
-                        del self.idents[ident]
+    def set_targets(self, targets, now):
+        """Ping these guests from now on.
 
-    def _ident_of(self, address):
-        for ident, known in self.idents.items():
-            if known == address:
-                return ident
-        return None
+        :param targets: {name: address}
+        """
+        for name in set(self.tracks):
+            if targets.get(name) != self.addresses[name]:
+                self._write_count(name, now)
+                del self.tracks[name]
+                del self.addresses[name]
+                del self._seq[name]
+                del self.names[self._ident.pop(name)]
+        for name, address in sorted(targets.items()):
+            if name not in self.tracks:
+                self.tracks[name] = probes.ProbeTrack(self.timeout)
+                self.addresses[name] = address
+                self._seq[name] = 0
+                self.names[self._next_ident] = name
+                self._ident[name] = self._next_ident
+                self._next_ident = (self._next_ident + 1) & 0xffff
 
-    def send_round(self):
-        now = time.monotonic()
-        with self.lock:
-            targets = [(address, self._ident_of(address), self._seq[address])
-                       for address in self.tracks]
-            for address, _, seq in targets:
-                self._seq[address] = seq + 1
-                self.tracks[address].send(seq, now)
-        for address, ident, seq in targets:
+    def send_round(self, now):
+        for name, track in self.tracks.items():
+            seq = self._seq[name]
+            self._seq[name] = seq + 1
+            track.send(seq, now)
             try:
-                self.sock.sendto(echo_request(ident, seq & 0xffff),
-                                 (address, 0))
+                self.sock.sendto(echo_request(self._ident[name],
+                                              seq & 0xffff),
+                                 (self.addresses[name], 0))
             except OSError:
-                pass  # no route yet: the probe is unanswered
+                pass  # no route, a full buffer: the probe is unanswered
 
     def receive(self):
-        while not self.deaf.is_set():
-            ready, _, _ = select.select([self.sock], [], [], 0.1)
-            if not ready:
-                continue
-            packet = self.sock.recv(2048)
+        """Read every answer waiting in the socket."""
+        while True:
+            try:
+                packet = self.sock.recv(2048)
+            except BlockingIOError:
+                return
             reply = parse_reply(packet)
             if reply is None:
                 continue
             ident, seq16 = reply
-            with self.lock:
-                address = self.idents.get(ident)
-                if address is None:
-                    continue
-                track = self.tracks[address]
-                # The 16-bit sequence of one of its pending probes (fewer
-                # than 65536 are pending: timeout / interval).
-                base = self._seq[address] - 1
-                seq = base - ((base - seq16) & 0xffff)
-                track.answer(seq)
+            name = self.names.get(ident)
+            if name is None:
+                continue
+            # The 16-bit sequence of one of its pending probes (fewer
+            # than 65536 are pending: timeout / interval).
+            last = self._seq[name] - 1
+            self.tracks[name].answer(last - ((last - seq16) & 0xffff))
 
     def settle(self, now):
-        with self.lock:
-            for address, track in self.tracks.items():
-                for gap in track.settle(now):
-                    self.out.write(probes.gap_record(address, gap, now) +
-                                   '\n')
+        self.receive()
+        for name, track in self.tracks.items():
+            for gap in track.settle(now):
+                self.out.write(probes.gap_record(name, gap, now) + '\n')
 
-    def _write_count(self, address, now):
-        self.out.write(probes.count_record(address, self.tracks[address],
-                                           now) + '\n')
+    def _write_count(self, name, now):
+        self.out.write(probes.count_record(name, self.tracks[name], now) +
+                       '\n')
 
     def write_counts(self, now):
-        with self.lock:
-            for address in self.tracks:
-                self._write_count(address, now)
+        for name in self.tracks:
+            self._write_count(name, now)
         self.out.flush()
 
 
@@ -186,16 +205,15 @@ def main(argv=None):
     parser.add_argument('--interval', type=float, default=0.01)
     parser.add_argument('--timeout', type=float, default=2.0)
     args = parser.parse_args(argv)
+    stop = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.append(True))
     with open(args.out, 'a') as out:
         pinger = Pinger(out, args.interval, args.timeout)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: pinger.stop.set())
-        receiver = threading.Thread(target=pinger.receive, daemon=True)
-        receiver.start()
         print('pinging', flush=True)
         targets_mtime = None
         next_send = next_settle = next_count = time.monotonic()
-        while not pinger.stop.is_set():
+        while not stop:
             now = time.monotonic()
             if now >= next_count:
                 try:
@@ -204,25 +222,26 @@ def main(argv=None):
                     mtime = None
                 if mtime != targets_mtime:
                     targets_mtime = mtime
-                    pinger.set_targets(read_targets(args.targets))
+                    pinger.set_targets(read_targets(args.targets), now)
                 pinger.write_counts(now)
                 next_count = now + _COUNT_EVERY
             if now >= next_send:
-                pinger.send_round()
+                pinger.send_round(now)
                 # A late round is not made up for: missed rounds are no
                 # probes, not lost ones.
                 next_send = max(next_send + args.interval, now)
             if now >= next_settle:
                 pinger.settle(now)
                 next_settle = now + _SETTLE_EVERY
-            time.sleep(max(0.0, min(next_send, next_settle, next_count) -
-                           time.monotonic()))
+            wait = min(next_send, next_settle, next_count) - time.monotonic()
+            if wait > 0:
+                select.select([pinger.sock], [], [], wait)
+            pinger.receive()
         # Probes still pending settle as they are: wait out their timeout.
         end = time.monotonic() + args.timeout
         while time.monotonic() < end:
-            time.sleep(0.05)
-        pinger.deaf.set()
-        receiver.join()
+            select.select([pinger.sock], [], [], 0.05)
+            pinger.receive()
         pinger.settle(time.monotonic())
         pinger.write_counts(time.monotonic())
     return 0

@@ -14,6 +14,11 @@
 
 """Ping probes: gaps, losses, and what one window of them says."""
 
+import io
+import os
+import struct
+
+import fixtures
 import testtools
 
 from vrouter_cloud.operations import pinger
@@ -167,3 +172,71 @@ class PacketTest(testtools.TestCase):
         self.assertIsNone(pinger.parse_reply(ip_header + b'\x08' +
                                              icmp[1:]))
         self.assertIsNone(pinger.parse_reply(b'\x45'))
+
+
+class TargetsTest(testtools.TestCase):
+
+    def _targets(self, text):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path, 't')
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def test_names_and_addresses(self):
+        self.assertEqual(
+            {'ops-base-00': '10.197.240.5', 'ops-1-0': '10.197.240.6'},
+            pinger.read_targets(self._targets(
+                '# the job\nops-base-00 10.197.240.5\n\n'
+                'ops-1-0 10.197.240.6\n')))
+        self.assertEqual({}, pinger.read_targets('/nonexistent/targets'))
+
+    def test_a_line_that_is_not_a_target(self):
+        path = self._targets('10.197.240.5\n')
+        exc = self.assertRaises(ValueError, pinger.read_targets, path)
+        self.assertIn('%s:1: not "NAME ADDRESS"' % path, str(exc))
+
+
+def _reply(ident, seq):
+    icmp = struct.pack('!BBHHH', 0, 0, 0, ident, seq)
+    return b'\x45' + b'\x00' * 19 + icmp
+
+
+class PingerTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.sock = self.useFixture(fixtures.MockPatch(
+            'socket.socket')).mock.return_value
+        self.out = io.StringIO()
+        self.pinger = pinger.Pinger(self.out, 0.01, 1.0)
+
+    def _answer(self, *names):
+        self.sock.recv.side_effect = [
+            _reply(self.pinger._ident[name], self.pinger._seq[name] - 1)
+            for name in names] + [BlockingIOError()]
+
+    def test_each_guest_by_its_name(self):
+        self.pinger.set_targets({'a': '10.0.0.5', 'b': '10.0.0.6'}, 0.0)
+        self.pinger.send_round(0.0)
+        self.assertEqual(
+            [('10.0.0.5', 0), ('10.0.0.6', 0)],
+            sorted(c.args[1] for c in self.sock.sendto.call_args_list))
+        self._answer('b')
+        self.pinger.settle(2.0)
+        self.assertEqual(1, self.pinger.tracks['b'].answered)
+        self.assertEqual(0, self.pinger.tracks['a'].answered)
+
+    def test_an_address_taken_over_is_another_guest(self):
+        # A deleted server's address, given to the next one: the new
+        # guest's probes start from nothing, and the old one's counters
+        # are written as they ended.
+        self.pinger.set_targets({'old': '10.0.0.5'}, 0.0)
+        self.pinger.send_round(0.0)
+        self._answer('old')
+        self.pinger.settle(0.5)
+        self.pinger.set_targets({'new': '10.0.0.5'}, 1.0)
+        self.assertEqual(['new'], list(self.pinger.tracks))
+        self.assertEqual(0, self.pinger.tracks['new'].sent)
+        records = probes.parse(self.out.getvalue().splitlines())
+        self.assertEqual([('old', 1)],
+                         [(r['guest'], r['answered']) for r in records])
