@@ -22,7 +22,8 @@
   each node (its namespaces: its libvirtd, its agent on loopback, its
   port directory as its services see it), as an operator runs it there;
 - the agents' request logs: which ports got a DELETE, which were
-  registered (an add, or a replay of its file at start).
+  registered (an add, or a replay of its file at start), which files
+  the replay skipped and why.
 
 The audit's ``agent-exposed`` finding is not drift: the cloud's agents
 listen on every address of their node, as the real agent does, because
@@ -44,6 +45,7 @@ AGENT_EXPOSED = 'agent-exposed'
 _REQUEST = re.compile(r' agent (POST|DELETE|GET|PUT) '
                       r'/port(?:/([0-9a-f-]{36}))? -> (\d+)$')
 _REGISTERED = re.compile(r' agent registered ([0-9a-f-]{36})$')
+_REPLAY_SKIPPED = re.compile(r' agent replay skipped ([0-9a-f-]{36}): (.*)$')
 
 
 def parse_audit(text):
@@ -77,6 +79,16 @@ def registered_ports(lines):
         if match:
             ports.append(match.group(1))
     return ports
+
+
+def replay_skipped(lines):
+    """{port id: why} of the port files the agent's replay skipped."""
+    skipped = {}
+    for line in lines:
+        match = _REPLAY_SKIPPED.search(line.rstrip('\n'))
+        if match:
+            skipped[match.group(1)] = match.group(2)
+    return skipped
 
 
 class LogCursor(object):

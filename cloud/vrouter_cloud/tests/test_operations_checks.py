@@ -62,6 +62,13 @@ class AgentLogTest(testtools.TestCase):
     def test_registered(self):
         self.assertEqual([PORT], checks.registered_ports(self.LINES))
 
+    def test_replay_skipped(self):
+        lines = self.LINES + [
+            '2026-12-06 15:00:03,000 INFO agent replay skipped %s: '
+            'Interface does not exist in OS\n' % PORT]
+        self.assertEqual({PORT: 'Interface does not exist in OS'},
+                         checks.replay_skipped(lines))
+
     def test_cursor_reads_what_came_since_the_mark(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path, 'log')
         cursor = checks.LogCursor(path)  # no log yet
