@@ -18,8 +18,10 @@ An operator's compute node meets events no single test shows with
 running servers: the vRouter agent restarts, nova-compute restarts, the
 host reboots, the node moves from the vendor's tooling to ours, the disk
 of the port files fills up.  ``job`` brings the cloud's servers up,
-pings every guest every 10 ms from the gateway (``pinger``, ``probes``),
-provokes each event (``scenarios``), checks the nodes against Nova and
-Neutron and runs ``vrouter-port-audit`` on them (``checks``) and prints
-the table (``report``).  ``tools/run-tests cloud-operations`` runs it.
+pings every guest every 10 ms from the namespace of their network's
+router (``pinger``, ``probes``), provokes each event (``agent_events``,
+``compute_restart``, ``reboot``, ``upgrade``, ``full_disk``), checks the
+nodes against Nova and Neutron and runs ``vrouter-port-audit`` on them
+(``harness``, ``checks``) and prints the table (``report``).
+``tools/run-tests cloud-operations`` runs it.
 """
