@@ -361,6 +361,12 @@ class Harness(object):
                                     PING_INTERVAL)
             if summary is None:
                 continue  # not pinged in the window
+            if summary.unsent:
+                result.failures.append(
+                    'the pinger could not send %d probes to %s (%s): its '
+                    'gaps are not measured' % (
+                        summary.unsent, name,
+                        os.strerror(summary.unsent_errno)))
             if summary.first_answer is None:
                 result.failures.append('%s never answered a ping' % name)
                 continue

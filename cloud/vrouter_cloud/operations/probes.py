@@ -55,6 +55,8 @@ class ProbeTrack(object):
         self.sent = 0
         self.answered = 0
         self.lost = 0
+        self.unsent = 0  # probes the pinger could not send
+        self.unsent_errno = None  # why the last of them was not sent
         self.unanswered_before_first = 0
         self.first_answer = None  # send time of the first answered probe
         self.last_answer = None  # send time of the last answered probe
@@ -64,6 +66,11 @@ class ProbeTrack(object):
         """A probe went out at time at (seq: any number, increasing)."""
         self._pending[seq] = [at, False]
         self.sent += 1
+
+    def unsent_probe(self, errno):
+        """A probe could not be sent (errno says why): not a probe."""
+        self.unsent += 1
+        self.unsent_errno = errno
 
     def answer(self, seq):
         """Its answer came; False if the probe is unknown or settled."""
@@ -120,6 +127,8 @@ def count_record(guest, track, now):
     return json.dumps({'kind': COUNT, 't': now, 'guest': guest,
                        'sent': track.sent, 'answered': track.answered,
                        'lost': track.lost, 'open_lost': track.open_lost,
+                       'unsent': track.unsent,
+                       'unsent_errno': track.unsent_errno,
                        'first_answer': track.first_answer,
                        'last_answer': track.last_answer})
 
@@ -137,12 +146,13 @@ def parse(lines):
 
 Summary = collections.namedtuple(
     'Summary', 'guest longest lost answered first_answer last_answer '
-               'outages')
+               'outages unsent unsent_errno')
 Summary.__doc__ = """One guest over a window: its longest gap (seconds; the
 probe interval when nothing was lost), the probes lost, answered, the
 send times of its first and last answered probes seen so far (None if
-it never answered) and its gaps that overlap the window, an outage still
-open at the window's end included (as a Gap whose end is None)."""
+it never answered), its gaps that overlap the window, an outage still
+open at the window's end included (as a Gap whose end is None), and the
+probes the pinger could not send (with the errno of the last)."""
 
 
 def window(records, guest, start, end, interval):
@@ -172,6 +182,9 @@ def window(records, guest, start, end, interval):
                          after['sent'] == before['sent']):
         return None
     lost = after['lost'] - (before['lost'] if before else 0)
+    # Older records have no unsent count.
+    unsent = after.get('unsent', 0) - (before.get('unsent', 0)
+                                       if before else 0)
     answered = after['answered'] - (before['answered'] if before else 0)
     if after['open_lost'] and after['last_answer'] is not None:
         outages.append(Gap(after['last_answer'], None, after['open_lost']))
@@ -180,7 +193,8 @@ def window(records, guest, start, end, interval):
         longest = max(longest, (gap.end if gap.end is not None else end) -
                       gap.start)
     return Summary(guest, longest, lost, answered, after['first_answer'],
-                   after['last_answer'], outages)
+                   after['last_answer'], outages, unsent,
+                   after.get('unsent_errno'))
 
 
 def back_after(records, guest, since):

@@ -15,6 +15,7 @@
 """The harness on files as the pinger and the agents write them (no cloud).
 """
 
+import errno
 import os
 from unittest import mock
 
@@ -89,10 +90,11 @@ class HarnessTest(testtools.TestCase):
             f.writelines(r + '\n' for r in records)
 
     def _count(self, name, t, sent, answered, lost, first, last,
-               open_lost=0):
+               open_lost=0, unsent=0, unsent_errno=None):
         track = mock.Mock(sent=sent, answered=answered, lost=lost,
                           open_lost=open_lost, first_answer=first,
-                          last_answer=last)
+                          last_answer=last, unsent=unsent,
+                          unsent_errno=unsent_errno)
         return probes.count_record(name, track, t)
 
     def test_unreachable_names_who_did_not_answer_since(self):
@@ -122,6 +124,20 @@ class HarnessTest(testtools.TestCase):
                          {k: round(v, 3) for k, v in result.gaps.items()})
         self.assertEqual(29, result.packets_lost)
         self.assertEqual(['c never answered a ping'], result.failures)
+
+    def test_probes_the_pinger_could_not_send_fail_the_measure(self):
+        h = self._harness()
+        h.pinged = {'a'}
+        self._pings(
+            h, self._count('a', 10.0, 1000, 1000, 0, 1.0, 9.9),
+            self._count('a', 20.0, 1900, 1900, 0, 1.0, 19.9, unsent=100,
+                        unsent_errno=errno.ENOBUFS))
+        result = report.Result(1, 'x', gap_limit=0.1)
+        h._check_pings(result, 10.0, 20.0)
+        self.assertEqual(0, result.packets_lost)
+        self.assertEqual(
+            ['the pinger could not send 100 probes to a (%s): its gaps are '
+             'not measured' % os.strerror(errno.ENOBUFS)], result.failures)
 
     def _agent_log(self, node, *lines):
         path = node.layout.log(cloud_node.AGENT)
