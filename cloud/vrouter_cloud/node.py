@@ -264,11 +264,14 @@ class Node(object):
     def stop_compute(self, kill=False):
         return self.processes.stop(self.service(COMPUTE), kill=kill)
 
-    def domains(self):
-        """The cloud's domains on this node's libvirtd."""
+    def domains(self, running_only=False):
+        """The cloud's domains on this node's libvirtd (all, or those that
+        run).
+        """
+        which = [] if running_only else ['--all']
         result = subprocess.run(
-            ['virsh', '-q', '-c', self.layout.libvirt_uri, 'list', '--all',
-             '--name'], capture_output=True, text=True, check=False)
+            ['virsh', '-q', '-c', self.layout.libvirt_uri, 'list'] + which +
+            ['--name'], capture_output=True, text=True, check=False)
         prefix = cloud_layout.DOMAIN_TEMPLATE.split('%')[0]
         return [name for name in result.stdout.split()
                 if name.startswith(prefix)]

@@ -250,6 +250,37 @@ class Harness(object):
                 return times, missing
             time.sleep(0.2)
 
+    def wait_back(self, node, booted, timeout, since):
+        """Wait until each server's port is registered again at the node's
+        agent and its domain runs there again (a host's reboot).
+
+        Both are looked at in one loop, so that neither time waits for
+        the other.
+
+        :param since: time.monotonic() to count from
+        :returns: ({name: seconds after since its port was seen
+            registered}, {name: seconds after since its domain was seen
+            running}), within 0.2 s; who was not seen within timeout
+            seconds is absent
+        """
+        domains = dict((b.name, self.servers.get(b.id).instance_name)
+                       for b in booted)
+        deadline = time.monotonic() + timeout
+        registered, running = {}, {}
+        while True:
+            seen = set(checks.registered_ports(self.agent_lines(node)))
+            up = set(node.domains(running_only=True))
+            now = time.monotonic()
+            for b in booted:
+                if b.port_id in seen and b.name not in registered:
+                    registered[b.name] = now - since
+                if domains[b.name] in up and b.name not in running:
+                    running[b.name] = now - since
+            done = len(registered) == len(running) == len(booted)
+            if done or now > deadline:
+                return registered, running
+            time.sleep(0.2)
+
     def not_registered(self, result, node, missing):
         """Add to result the ports the node's agent did not register, with
         what its replay said of their files.

@@ -23,8 +23,12 @@ plugs each port again (the agent registers it) and, with
 ``resume_guests_state_on_host_boot = True`` (the cloud's nova.conf),
 starts each server that ran (a hard reboot: libvirt creates its tap, the
 datapath puts it on its segment).  Each server must be back, ACTIVE,
-registered and answering pings, within BACK_WITHIN seconds of
-nova-compute's start.
+its port registered and its domain running, within BACK_WITHIN seconds
+of nova-compute's start: that much is Nova's and the plugin's work.  It
+must then answer pings within TIMEOUT: that is its guest's own boot,
+which under TCG takes a minute or more on a busy machine, so the note
+gives it apart (answering time minus the domain's start) to compare with
+the guests' first boot in the same run.
 """
 
 import time
@@ -33,6 +37,10 @@ BACK_WITHIN = 60.0
 # How long the host stays off.
 DOWN_FOR = 5.0
 TIMEOUT = 300
+
+
+def _seconds(value):
+    return '%.1f s' % value if value is not None else 'never'
 
 
 def host_reboot(h, result):
@@ -46,24 +54,28 @@ def host_reboot(h, result):
     h.mark_agent_logs()
     node.start()
     compute_at = node.compute_started_at
-    registered, missing = h.registered(node, [b.port_id for b in on_node],
-                                       TIMEOUT, since=compute_at)
-    h.not_registered(result, node, missing)
+    registered, running = h.wait_back(node, on_node, TIMEOUT,
+                                      since=compute_at)
+    h.not_registered(result, node, [b.port_id for b in on_node
+                                    if b.name not in registered])
     unreachable = h.unreachable(on_node, compute_at, TIMEOUT)
     back = h.back_after(on_node, off_at)
     states = h.servers.wait([b.id for b in on_node], TIMEOUT)
     late = []
     lines = []
     for server in on_node:
-        back_in = (back[server.name] - compute_at
-                   if back[server.name] is not None else None)
-        lines.append('%s %s, registered %s, answering %s' % (
+        answering = (back[server.name] - compute_at
+                     if back[server.name] is not None else None)
+        up = running.get(server.name)
+        lines.append('%s %s, registered %s, running %s, answering %s%s' % (
             server.name, states[server.id].status,
-            '%.1f s' % registered[server.port_id]
-            if server.port_id in registered else 'never',
-            '%.1f s' % back_in if back_in is not None else 'never'))
-        if (states[server.id].status != 'ACTIVE' or back_in is None or
-                back_in > BACK_WITHIN or server.name in unreachable):
+            _seconds(registered.get(server.name)), _seconds(up),
+            _seconds(answering),
+            ' (its guest\'s boot %.1f s)' % (answering - up)
+            if answering is not None and up is not None else ''))
+        if (states[server.id].status != 'ACTIVE' or
+                registered.get(server.name, TIMEOUT) > BACK_WITHIN or
+                running.get(server.name, TIMEOUT) > BACK_WITHIN):
             late.append(server.name)
     result.notes.append(
         '%s powered off for %.0f s and booted (libvirtd, agent, '
@@ -71,7 +83,13 @@ def host_reboot(h, result):
         % (node.name, DOWN_FOR, compute_at - off_at - DOWN_FOR,
            '; '.join(lines)))
     if late:
-        result.failures.append('not ACTIVE and answering within %d s of '
-                               'nova-compute\'s start: %s' % (
+        result.failures.append('not ACTIVE, registered and running within '
+                               '%d s of nova-compute\'s start: %s' % (
                                    BACK_WITHIN, ', '.join(late)))
+    silent = [b.name for b in on_node
+              if b.name in unreachable or back[b.name] is None]
+    if silent:
+        result.failures.append('not answering pings %d s after '
+                               'nova-compute\'s start: %s' % (
+                                   TIMEOUT, ', '.join(silent)))
     h.check(result, start, time.monotonic())

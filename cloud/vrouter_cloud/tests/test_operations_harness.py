@@ -139,6 +139,31 @@ class HarnessTest(testtools.TestCase):
             ['the pinger could not send 100 probes to a (%s): its gaps are '
              'not measured' % os.strerror(errno.ENOBUFS)], result.failures)
 
+    def test_back_after_a_reboot_registration_and_domain_apart(self):
+        h = self._harness()
+        a = servers.Booted('id-a', 'a', PORT_A, 'n1', '10.0.0.5')
+        b = servers.Booted('id-b', 'b', PORT_B, 'n1', '10.0.0.6')
+        h.servers.get.side_effect = lambda i: mock.Mock(
+            instance_name={'id-a': 'vrcloud-00000001',
+                           'id-b': 'vrcloud-00000002'}[i])
+        node = mock.Mock()
+        # a: registered at once, its domain running at the third look;
+        # b: its domain runs at the fourth, its port is never registered
+        # (the fifth look is past the timeout).
+        both = ['vrcloud-00000001', 'vrcloud-00000002']
+        node.domains.side_effect = [[], [], ['vrcloud-00000001'], both,
+                                    both]
+        registered = self.useFixture(fixtures.MockPatch(
+            'vrouter_cloud.operations.checks.registered_ports',
+            return_value=[PORT_A])).mock
+        self.useFixture(fixtures.MockPatchObject(h, 'agent_lines'))
+        clock = iter([10.0, 11.0, 12.0, 13.0, 14.0, 20.0])
+        with mock.patch('time.monotonic', lambda: next(clock)):
+            self.assertEqual(({'a': 1.0}, {'a': 3.0, 'b': 4.0}),
+                             h.wait_back(node, [a, b], 5.0, since=10.0))
+        node.domains.assert_called_with(running_only=True)
+        self.assertEqual(5, registered.call_count)
+
     def _agent_log(self, node, *lines):
         path = node.layout.log(cloud_node.AGENT)
         os.makedirs(os.path.dirname(path), exist_ok=True)

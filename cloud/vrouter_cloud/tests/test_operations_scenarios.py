@@ -170,24 +170,41 @@ class RebootTest(ScenarioTestCase):
             host='vrcloud-node1' if i == 'id-a' else 'vrcloud-node2')
 
     def test_back_in_time(self):
-        self.h.back_after.return_value = {'ops-base-00': 130.0}
+        self.h.wait_back.return_value = ({'ops-base-00': 1.5},
+                                         {'ops-base-00': 9.0})
+        self.h.back_after.return_value = {'ops-base-00': 190.0}
         reboot.host_reboot(self.h, self.result)
         self.assertEqual([], self.result.failures)
         self.nodes[0].power_off.assert_called_once_with()
         self.nodes[0].start.assert_called_once_with()
-        self.h.registered.assert_called_once_with(
-            self.nodes[0], ['pa'], reboot.TIMEOUT, since=100.0)
-        self.assertIn('ops-base-00 ACTIVE, registered 1.5 s, answering '
-                      '30.0 s', self.result.notes[0])
+        self.h.wait_back.assert_called_once_with(
+            self.nodes[0], [self.h.base[0]], reboot.TIMEOUT, since=100.0)
+        # Answering 90 s after nova-compute's start is the guest's boot
+        # (81 s after its domain started), not a late server.
+        self.assertIn('ops-base-00 ACTIVE, registered 1.5 s, running 9.0 s, '
+                      'answering 90.0 s (its guest\'s boot 81.0 s)',
+                      self.result.notes[0])
 
     def test_late_or_never(self):
-        for back in ({'ops-base-00': 170.0}, {'ops-base-00': None}):
+        for registered, running in (({'ops-base-00': 61.0},
+                                     {'ops-base-00': 9.0}),
+                                    ({'ops-base-00': 1.5}, {})):
             result = report.Result(3, 'host reboot')
-            self.h.back_after.return_value = back
+            self.h.wait_back.return_value = (registered, running)
+            self.h.back_after.return_value = {'ops-base-00': 130.0}
             reboot.host_reboot(self.h, result)
-            self.assertEqual(['not ACTIVE and answering within 60 s of '
-                              'nova-compute\'s start: ops-base-00'],
+            self.assertEqual(['not ACTIVE, registered and running within 60 '
+                              's of nova-compute\'s start: ops-base-00'],
                              result.failures)
+
+    def test_a_guest_that_never_answers(self):
+        self.h.wait_back.return_value = ({'ops-base-00': 1.5},
+                                         {'ops-base-00': 9.0})
+        self.h.back_after.return_value = {'ops-base-00': None}
+        reboot.host_reboot(self.h, self.result)
+        self.assertEqual(['not answering pings 300 s after nova-compute\'s '
+                          'start: ops-base-00'], self.result.failures)
+        self.assertIn('answering never', self.result.notes[0])
 
 
 class UpgradeTest(ScenarioTestCase):
