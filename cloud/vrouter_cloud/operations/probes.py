@@ -182,9 +182,7 @@ def window(records, guest, start, end, interval):
                          after['sent'] == before['sent']):
         return None
     lost = after['lost'] - (before['lost'] if before else 0)
-    # Older records have no unsent count.
-    unsent = after.get('unsent', 0) - (before.get('unsent', 0)
-                                       if before else 0)
+    unsent = after['unsent'] - (before['unsent'] if before else 0)
     answered = after['answered'] - (before['answered'] if before else 0)
     if after['open_lost'] and after['last_answer'] is not None:
         outages.append(Gap(after['last_answer'], None, after['open_lost']))
@@ -194,7 +192,7 @@ def window(records, guest, start, end, interval):
                       gap.start)
     return Summary(guest, longest, lost, answered, after['first_answer'],
                    after['last_answer'], outages, unsent,
-                   after.get('unsent_errno'))
+                   after['unsent_errno'])
 
 
 def back_after(records, guest, since):
