@@ -100,10 +100,12 @@ class KernelDatapath(fixtures.Fixture):
 
         The kernel vRouter attaches a tap where it is; this stand-in moved
         it into its namespace.  Nova's driver made the tap persistent (it
-        outlives the domain) and deletes it at unplug, on the host.
+        outlives the domain, up) and deletes it at unplug, on the host.
         """
         if self.device is not None:
             self.netns.ip('link', 'set', 'dev', self.device, 'netns', '1')
+            # A move between namespaces sets a device down.
+            iproute.ip('link', 'set', 'dev', self.device, 'up')
             self.device = None
 
     def wait_attached(self):
