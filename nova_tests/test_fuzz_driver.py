@@ -65,17 +65,28 @@ class DriverFuzzTestCase(test.NoDBTestCase):
         libvirt.mock_uname.return_value = fakelibvirt.os_uname(
             'Linux', '', '5.10.13-200-generic', '', 'x86_64')
         self.schema = etree.RelaxNG(etree.parse(test_domain_schema.SCHEMA))
-        # No device of the port's name on this host (no leftover tap to
-        # remove; Nova's fixtures forbid reading /sys).
+        # The kernel ports' taps the driver makes and deletes, by name
+        # (Nova's fixtures forbid reading /sys and privileged calls).
+        self.taps = set()
         self.useFixture(fixtures.MockPatch(
             'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
             return_value=None))
+        self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.create_tap_dev',
+            side_effect=lambda dev, **kwargs: self.taps.add(dev)))
+        self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.delete_net_dev',
+            side_effect=self.taps.discard))
+        self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.set_device_mtu'))
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
-        self.instance = objects.Instance(**vrouter_bindings.INSTANCE)
-        self._stand_in = None
         self.flavor = objects.Flavor(
             vcpus=2, memory_mb=128,
             extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self.instance = objects.Instance(
+            flavor=self.flavor, image_ref=None, system_metadata={},
+            **vrouter_bindings.INSTANCE)
+        self._stand_in = None
 
     def _hydrate(self, legacy_vif):
         try:
@@ -110,9 +121,10 @@ class DriverFuzzTestCase(test.NoDBTestCase):
         try:
             self.driver.plug(self.instance, vif)
         except exception.VirtualInterfacePlugException:
-            # Nothing half-done: no registration, no port file.
+            # Nothing half-done: no registration, no port file, no tap.
             self.assertFalse(agent.is_registered(port_id))
             self.assertEqual([], os.listdir(agent.port_dir))
+            self.assertEqual(set(), self.taps)
         else:
             self.assertTrue(agent.is_registered(port_id))
             self.assertEqual([port_id], os.listdir(agent.port_dir))
@@ -122,6 +134,7 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             pass
         self.assertFalse(agent.is_registered(port_id))
         self.assertEqual([], os.listdir(agent.port_dir))
+        self.assertEqual(set(), self.taps)
 
     def test_plug_unplug_recorded_bindings(self):
         # The property above is not vacuous: valid kernel and DPDK ports
@@ -152,6 +165,7 @@ class DriverFuzzTestCase(test.NoDBTestCase):
             self.driver.unplug(self.instance, vif)
             self.assertFalse(agent.is_registered(vif['id']))
             self.assertEqual([], os.listdir(agent.port_dir))
+            self.assertEqual(set(), self.taps)
         self.assertEqual(
             sorted(set(vrouter_bindings.BINDINGS) - set(expected_failures)),
             plugged)

@@ -52,9 +52,10 @@ UNREADABLE_FILE = 'unreadable-file'
 MISSING_REGISTRATION = 'missing-registration'
 # A kernel-mode port file of a running domain whose device does not exist
 # now: the agent skips it, for good, if it starts now.  Not repaired: the
-# device is libvirt's or the representor's.  Not reported for a domain
-# that does not run (a stopped server, a boot cut short): it has no tap,
-# and Nova plugs its ports again when it starts it.
+# device is Nova's (or libvirt's) or the representor's.  Not reported for
+# a domain that does not run (a stopped server after a host reboot, a
+# boot cut short): Nova plugs its ports again, tap included, when it
+# starts it.
 AGENT_WOULD_SKIP = 'agent-would-skip'
 # A domain interface that looks like a vRouter port (a tap named tap*, a
 # vhost-user socket of the vRouter) with no port file.  Not repaired: the

@@ -250,11 +250,12 @@ class VRouterPlugin(plugin.PluginBase):
     # Kernel vRouter.
 
     def _plug_kernel(self, port: ports.Port) -> None:
-        """Register the tap; that it does not exist yet is normal.
+        """Register the tap; that it does not exist yet is allowed.
 
-        libvirt creates the tap when the domain starts, after the plug; the
-        agent picks it up when it appears.  If the agent is down, the port
-        file is enough: it replays it when it starts.
+        The Nova series' VIF driver makes the tap before the plug; a Nova
+        that lets libvirt make it does so when the domain starts, after
+        the plug, and the agent picks it up when it appears.  If the agent
+        is down, the port file is enough: it replays it when it starts.
         """
         with self.registrar.port_lock(port.id):
             self.registrar.register(port, agent_down_ok=True)

@@ -44,6 +44,9 @@ from os_vif_vrouter import opts as plugin_opts
 from os_vif_vrouter import privsep as plugin_privsep
 from vrouter_testing import agent_stand_in
 
+from vrouter_functional import host
+from vrouter_functional import nova_guest
+
 CONF = cfg.CONF
 # The plugin's options, for both of its names.
 PLUGIN_GROUP = 'os_vif_vrouter'
@@ -113,15 +116,21 @@ class ComputeHost(fixtures.Fixture):
                           group='oslo_concurrency')
         CONF.set_override('helper_command', PRIVSEP_HELPER,
                           group=plugin_privsep.vif_plug.cfg_section)
-        # Nova's own (the driver removes a leftover tap with it).
+        # Nova's own (the driver makes and deletes kernel taps with it).
         CONF.set_override('helper_command', PRIVSEP_HELPER,
                           group=nova.privsep.sys_admin_pctxt.cfg_section)
         os_vif.initialize(reset=True)
         ComputeHost._loaded = self
 
     def plug(self, instance, port):
-        """Nova's driver plugs the port of the instance (nova_guest)."""
+        """Nova's driver plugs the port of the instance (nova_guest).
+
+        A kernel port's tap, which the driver makes, goes with the test if
+        the test did not unplug the port.
+        """
         self._load_plugins()
+        if port.datapath == nova_guest.KERNEL:
+            self.addCleanup(host.delete_netdev, port.devname)
         self.driver.plug(instance.instance, instance.vif(port))
 
     def unplug(self, instance, port):

@@ -16,8 +16,9 @@
 
 - KernelDatapath: the kernel vRouter attaches a port's tap once the agent
   has the port and the tap exists; here the tap is moved into a network
-  namespace that holds the gateway address, so the guest reaches its
-  gateway only if the port was registered, under the right device name.
+  namespace that holds the gateway address once the guest runs (and back
+  when it stops), so the guest reaches its gateway only if the port was
+  registered, under the right device name.
 - TestPmd: the DPDK vRouter connects to the vhost-user socket QEMU serves;
   here DPDK's testpmd does, with the net_vhost driver as a client
   (testpmd.PortForwarder).
@@ -93,6 +94,19 @@ class KernelDatapath(fixtures.Fixture):
     def guest_started(self):
         """The domain has started: the device may be moved now."""
         self._guest_started.set()
+
+    def guest_stopped(self):
+        """The domain has stopped: give the device back to the host.
+
+        The kernel vRouter attaches a tap where it is; this stand-in moved
+        it into its namespace.  Nova's driver made the tap persistent (it
+        outlives the domain, up) and deletes it at unplug, on the host.
+        """
+        if self.device is not None:
+            self.netns.ip('link', 'set', 'dev', self.device, 'netns', '1')
+            # A move between namespaces sets a device down.
+            iproute.ip('link', 'set', 'dev', self.device, 'up')
+            self.device = None
 
     def wait_attached(self):
         """Wait until the device is attached; its name.

@@ -179,7 +179,8 @@ class Instance(object):
             id=random.randrange(1, 2 ** 31), uuid=str(uuid.uuid4()),
             display_name=display_name, project_id=uuid.uuid4().hex,
             user_id=uuid.uuid4().hex, vcpus=vcpus, memory_mb=memory_mb,
-            flavor=self.flavor)
+            flavor=self.flavor, image_ref=None, system_metadata={})
+        # What instance.image_meta gives (an image without properties).
         self.image_meta = objects.ImageMeta.from_dict({})
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
 

@@ -26,6 +26,7 @@ from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
 
 from vrouter_functional import base
+from vrouter_functional import host
 from vrouter_functional import nova_guest
 
 
@@ -52,7 +53,8 @@ class AuditTest(base.FunctionalTestCase):
 
     def test_drift_and_repair(self):
         node = self.compute_host()
-        # Plugged, with its domain defined (not started: no tap yet).
+        # Plugged (Nova's driver made its tap), with its domain defined,
+        # not started.
         running = nova_guest.Instance('audited guest')
         port = nova_guest.Port(nova_guest.KERNEL)
         node.plug(running, port)
@@ -64,15 +66,17 @@ class AuditTest(base.FunctionalTestCase):
         gone = nova_guest.Instance('deleted guest')
         stale = nova_guest.Port(nova_guest.KERNEL)
         node.plug(gone, stale)
-        # The agent restarts while the taps do not exist: its replay skips
-        # both files, so it has neither port.
+        # The host reboots: the taps are gone, the port files stay, and the
+        # agent's replay skips both files, so it has neither port.
+        host.delete_netdev(port.devname)
+        host.delete_netdev(stale.devname)
         node.agent.restart()
         self.assertEqual({}, node.agent.ports())
         self.port_ids = {port.id, stale.id}
         self.uuids = {running.instance.uuid, unplugged.instance.uuid}
 
-        # The domain does not run: no tap, and no agent-would-skip (Nova
-        # plugs the port again when it starts the domain).
+        # The domain does not run: no agent-would-skip (Nova plugs the
+        # port again, and makes its tap, when it starts the domain).
         code, findings, repaired = self._audit(node)
         self.assertEqual(port_audit.EXIT_DRIFT, code)
         self.assertEqual(sorted([

@@ -19,19 +19,25 @@ Nova applies multiqueue on KVM hosts only: the interface gets
 /dev/vhost-net and KVM, which this host does not have (TCG only), so
 Nova's exact XML is validated and defined here but not started.  The
 multiqueue tap itself is started with the backend a TCG host has,
-``<driver name='qemu' queues='<vcpus>'>``: libvirt opens the tap with one
-queue per vCPU, the guest sees them, and the port is registered and
-carries traffic through the datapath like any tap.
+``<driver name='qemu' queues='<vcpus>'>``: Nova's driver made the tap
+with IFF_MULTI_QUEUE at plug, libvirt opens it with one queue per vCPU,
+the guest sees them, and the port is registered and carries traffic
+through the datapath like any tap.
 
 Not checked here: the vhost-net backend (no /dev/vhost-net), KVM.
 """
 
+from vrouter_testing import iproute
+
 from vrouter_functional import base
 from vrouter_functional import datapath
+from vrouter_functional import host
 from vrouter_functional import nova_guest
 
 GATEWAY = '%s/%d' % (nova_guest.GATEWAY, nova_guest.PREFIX_LENGTH)
 VCPUS = 2
+# linux/if_tun.h
+IFF_MULTI_QUEUE = 0x0100
 
 
 class MultiqueueTest(base.FunctionalTestCase):
@@ -61,10 +67,20 @@ class MultiqueueTest(base.FunctionalTestCase):
         self.assertMultiqueueDriver(domain, 'vhost')
 
     def test_multiqueue_tap_with_qemu_backend(self):
+        # A single-queue persistent tap of the port's name that nobody
+        # holds (the older plugin's): libvirt could not open it with one
+        # queue per vCPU, so the driver makes it again.
+        iproute.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
+        self.addCleanup(host.delete_netdev, self.port.devname)
+        # nova-compute plugs as on KVM: the interface it builds there has
+        # one queue per vCPU, and the tap is made multiqueue for it.
+        self.conf.set_override('virt_type', 'kvm', group='libvirt')
         node = self.compute_host()
         path = self.useFixture(datapath.KernelDatapath(
             node.agent, self.port.id, GATEWAY))
         node.plug(self.instance, self.port)
+        self.assertTrue(int(host.netdev_attribute(
+            self.port.devname, 'tun_flags'), 16) & IFF_MULTI_QUEUE)
         self.assertRegistered(node, self.instance, self.port,
                               self.port.devname)
 
@@ -80,5 +96,7 @@ class MultiqueueTest(base.FunctionalTestCase):
                                        queues=VCPUS)
 
         domain.destroy()
+        path.guest_stopped()
         node.unplug(self.instance, self.port)
         self.assertUnregistered(node, self.port)
+        self.assertFalse(iproute.netdev_exists(self.port.devname))

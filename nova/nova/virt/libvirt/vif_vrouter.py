@@ -32,6 +32,7 @@ from os_vif.objects import vif as osv_vifs
 from oslo_concurrency import processutils
 from oslo_log import log as logging
 
+import nova.conf
 from nova import exception
 from nova.i18n import _
 from nova.network import model_vrouter
@@ -39,6 +40,7 @@ import nova.privsep.linux_net
 from nova.virt.libvirt import vif as libvirt_vif
 
 
+CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
 
 # Errors raised for a vRouter VIF that cannot be translated here.
@@ -73,6 +75,8 @@ def _missing_plugins():
 
 
 _SYS_CLASS_NET = '/sys/class/net'
+# linux/if_tun.h: the tap has one queue per file descriptor attached to it.
+_IFF_MULTI_QUEUE = 0x0100
 # linux/if_tun.h: the tap outlives the last file descriptor open on it.
 _IFF_PERSIST = 0x0800
 
@@ -91,41 +95,43 @@ def _read_netdev_attribute(name, attribute):
         return None
 
 
-def _remove_leftover_tap(vif):
-    """Delete a tap of the port's name that nothing holds any more.
+def _tap_multiqueue(conf):
+    """Whether libvirt opens the interface's tap with IFF_MULTI_QUEUE.
 
-    libvirt creates a kernel vRouter port's tap when the domain starts and
-    refuses to start it if a device of that name already exists ("The
-    <tap> interface already exists", libvirt 9.0 and 11.3 alike); with
-    ``managed='no'`` it would use it, but then a live migration's
-    destination, which has no tap, could not start the guest.  The taps
-    libvirt makes go away with QEMU's last file descriptor, so a tap that
-    exists before start is a persistent one left behind (by the older
-    ``vif_plug_vrouter`` plugin, which made them, or by hand) and nothing
-    holds it: the kernel keeps its carrier off while no process has it
-    open.  A tap in use (a running guest's, whose VIFs are plugged again
-    when nova-compute starts) is left alone.
+    libvirt opens one file descriptor per queue, and asks for
+    IFF_MULTI_QUEUE when there is more than one; the kernel refuses to
+    attach a file descriptor whose flag differs from the tap's.
 
-    :param vif: the os-vif VIFGeneric of a kernel vRouter port
-    :raises: exception.VirtualInterfacePlugException naming the port and
-        the tap if it cannot be deleted
+    :param conf: the LibvirtConfigGuestInterface of the port
     """
-    flags = _read_netdev_attribute(vif.vif_name, 'tun_flags')
-    if flags is None or not int(flags, 16) & _IFF_PERSIST:
-        return
-    if _read_netdev_attribute(vif.vif_name, 'carrier') == '1':
-        return
-    LOG.warning("Removing tap %(tap)s of vRouter port %(port_id)s: a "
-                "persistent tap left behind, that no process holds, would "
-                "stop libvirt from starting the guest.",
-                {'tap': vif.vif_name, 'port_id': vif.id})
-    try:
-        nova.privsep.linux_net.delete_net_dev(vif.vif_name)
-    except processutils.ProcessExecutionError as ex:
-        raise exception.VirtualInterfacePlugException(
-            _("Failed to plug vRouter VIF %(port_id)s: cannot remove its "
-              "leftover tap %(tap)s: %(cause)s") %
-            {'port_id': vif.id, 'tap': vif.vif_name, 'cause': ex}) from ex
+    return (conf.vhost_queues or 1) > 1
+
+
+class _Tap(object):
+    """What this host has under a kernel vRouter port's tap name.
+
+    A tap is held while a process has it open: the taps libvirt makes
+    exist only then, and the kernel keeps a persistent tap's carrier off
+    while nobody holds it.  A persistent tap nobody holds is one made by
+    an earlier plug (of a guest now stopped, or by the older
+    ``vif_plug_vrouter`` plugin).
+
+    :ivar exists: a network device of that name exists
+    :ivar is_tap: it is a tap
+    :ivar held: a process holds it (a running guest's QEMU)
+    :ivar multiqueue: it was made with IFF_MULTI_QUEUE
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.exists = _read_netdev_attribute(name, 'ifindex') is not None
+        flags = _read_netdev_attribute(name, 'tun_flags')
+        self.is_tap = flags is not None
+        flags = int(flags, 16) if flags is not None else 0
+        self.held = self.is_tap and (
+            not flags & _IFF_PERSIST or
+            _read_netdev_attribute(name, 'carrier') == '1')
+        self.multiqueue = bool(flags & _IFF_MULTI_QUEUE)
 
 
 class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
@@ -191,11 +197,12 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         - VIFHostDevice (offload-direct): hostdev with the VF's PCI address
           and the port's MAC.
 
-        Only one thing differs for the vRouter: vhost-user and hostdev
-        interfaces get no <mtu>.  With one, libvirt 9.0 (Debian 12) fails
-        to start a vhost-user domain ("Cannot set interface MTU"), and
-        libvirt refuses it for hostdev, whose MTU the guest's VF driver
-        owns; the guest learns it from the network's DHCP instead.
+        Two things differ for the vRouter.  A kernel port's tap says
+        ``managed='no'``: plug makes it (see _plug_tap).  Vhost-user and
+        hostdev interfaces get no <mtu>: with one, libvirt 9.0 (Debian 12)
+        fails to start a vhost-user domain ("Cannot set interface MTU"),
+        and libvirt refuses it for hostdev, whose MTU the guest's VF
+        driver owns; the guest learns it from the network's DHCP instead.
 
         :param instance: nova.objects.Instance
         :param vif: nova.network.model.VIF of a vRouter port
@@ -209,7 +216,7 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         """
         vif_obj = model_vrouter.nova_to_osvif_vif(vif)
         if isinstance(vif_obj, osv_vifs.VIFGeneric):
-            return self._get_config_os_vif(
+            return self._get_config_kernel(
                 instance, vif_obj, image_meta, flavor, virt_type,
                 vif['vnic_type'])
         # MAC, model, multiqueue and rx queue size, as for any VIF.
@@ -222,8 +229,23 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
             self._set_config_VIFHostDevice(instance, vif_obj, conf)
         return conf
 
+    def _get_config_kernel(self, instance, vif_obj, image_meta, flavor,
+                           virt_type, vnic_type):
+        """The interface config of a kernel vRouter port: ethernet on the
+        tap that plug made (``managed='no'``: libvirt opens it, and
+        leaves it when the domain stops).
+        """
+        conf = self._get_config_os_vif(
+            instance, vif_obj, image_meta, flavor, virt_type, vnic_type)
+        conf.managed = 'no'
+        return conf
+
     def plug_vrouter(self, instance, vif):
         """Register a vRouter VIF with the agent, through os-vif.
+
+        A kernel port's tap is made first (see _plug_tap): the agent
+        attaches a port whose tap exists, and skips for good, when it
+        replays its port files at start, one whose tap does not.
 
         :raises: exception.VRouterPluginNotFound when the vRouter os-vif
             plugin is not installed; exception.VirtualInterfacePlugException
@@ -231,20 +253,104 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         """
         try:
             vif_obj = model_vrouter.nova_to_osvif_vif(vif)
-            if isinstance(vif_obj, osv_vifs.VIFGeneric):
-                _remove_leftover_tap(vif_obj)
+        except _TRANSLATION_ERRORS as ex:
+            raise exception.VirtualInterfacePlugException(
+                _("Failed to plug vRouter VIF %(port_id)s: %(cause)s") %
+                {'port_id': vif['id'], 'cause': ex}) from ex
+        tap_made = False
+        if isinstance(vif_obj, osv_vifs.VIFGeneric):
+            tap_made = self._plug_tap(instance, vif_obj, vif['vnic_type'])
+        try:
             os_vif.plug(vif_obj,
                         model_vrouter.nova_to_osvif_instance(instance))
         except osv_exception.NoMatchingPlugin as ex:
+            self._undo_tap(vif_obj, tap_made)
             raise exception.VRouterPluginNotFound(
                 port_id=vif['id'], plugin=ex.kwargs['plugin_name']) from ex
-        except (osv_exception.ExceptionBase,) + _TRANSLATION_ERRORS as ex:
+        except osv_exception.ExceptionBase as ex:
+            self._undo_tap(vif_obj, tap_made)
             raise exception.VirtualInterfacePlugException(
                 _("Failed to plug vRouter VIF %(port_id)s: %(cause)s") %
                 {'port_id': vif['id'], 'cause': _cause(ex)}) from ex
 
+    def _plug_tap(self, instance, vif_obj, vnic_type):
+        """Make the tap of a kernel vRouter port, as its guest will use it.
+
+        The interface config says ``<target managed='no'/>``: libvirt
+        opens this tap when the domain starts instead of making its own,
+        as for Nova's 'tap' VIF type.  The tap's multiqueue flag is the
+        one libvirt will open it with, read from the interface config the
+        guest gets (instance.flavor, instance.image_meta and
+        [libvirt]virt_type, as the libvirt driver builds it).
+
+        A tap of that name that exists already is kept if a process holds
+        it (a running guest's, whose VIFs nova-compute plugs again when it
+        starts), and if it is a persistent tap nobody holds whose
+        multiqueue flag is right (this driver's, from an earlier plug of a
+        guest now stopped); any other persistent tap nobody holds is made
+        again.
+
+        :param instance: nova.objects.Instance
+        :param vif_obj: the os-vif VIFGeneric of a kernel vRouter port
+        :param vnic_type: the port's VNIC type
+        :returns: whether the tap is this plug's to delete if the plug
+            fails (False for a tap a process holds)
+        :raises: exception.VirtualInterfacePlugException naming the port
+            and the tap
+        """
+        conf = self._get_config_kernel(
+            instance, vif_obj, instance.image_meta, instance.flavor,
+            CONF.libvirt.virt_type, vnic_type)
+        multiqueue = _tap_multiqueue(conf)
+        tap = _Tap(vif_obj.vif_name)
+        if tap.exists and not tap.is_tap:
+            raise exception.VirtualInterfacePlugException(
+                _("Failed to plug vRouter VIF %(port_id)s: %(tap)s exists "
+                  "and is not a tap") %
+                {'port_id': vif_obj.id, 'tap': tap.name})
+        if tap.held:
+            return False
+        try:
+            if tap.exists and tap.multiqueue != multiqueue:
+                LOG.info("Making tap %(tap)s of vRouter port %(port_id)s "
+                         "again: it has multiqueue %(found)s, its guest "
+                         "needs %(wanted)s.",
+                         {'tap': tap.name, 'port_id': vif_obj.id,
+                          'found': tap.multiqueue, 'wanted': multiqueue})
+                nova.privsep.linux_net.delete_net_dev(tap.name)
+                tap.exists = False
+            if tap.exists:
+                # Down if the older plugin left it so.
+                nova.privsep.linux_net.set_device_enabled(tap.name)
+            else:
+                nova.privsep.linux_net.create_tap_dev(
+                    tap.name, multiqueue=multiqueue)
+            nova.privsep.linux_net.set_device_mtu(tap.name, conf.mtu)
+        except processutils.ProcessExecutionError as ex:
+            self._undo_tap(vif_obj, True)
+            raise exception.VirtualInterfacePlugException(
+                _("Failed to plug vRouter VIF %(port_id)s: cannot make its "
+                  "tap %(tap)s: %(cause)s") %
+                {'port_id': vif_obj.id, 'tap': tap.name,
+                 'cause': ex}) from ex
+        return True
+
+    @staticmethod
+    def _undo_tap(vif_obj, tap_made):
+        """Delete the tap of a plug that failed, if it was the plug's."""
+        if not tap_made:
+            return
+        try:
+            nova.privsep.linux_net.delete_net_dev(vif_obj.vif_name)
+        except processutils.ProcessExecutionError:
+            LOG.exception("Failed to delete tap %(tap)s of vRouter port "
+                          "%(port_id)s after its plug failed.",
+                          {'tap': vif_obj.vif_name, 'port_id': vif_obj.id})
+
     def unplug_vrouter(self, instance, vif):
         """Remove a vRouter VIF from the agent, through os-vif.
+
+        A kernel port's tap goes after the agent has let go of the port.
 
         :raises: exception.VirtualInterfaceUnplugException naming the port
             and the cause
@@ -265,3 +371,12 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
             raise exception.VirtualInterfaceUnplugException(
                 reason=_("vRouter VIF %(port_id)s: %(cause)s") %
                 {'port_id': vif['id'], 'cause': _cause(ex)}) from ex
+        if isinstance(vif_obj, osv_vifs.VIFGeneric):
+            try:
+                nova.privsep.linux_net.delete_net_dev(vif_obj.vif_name)
+            except processutils.ProcessExecutionError as ex:
+                raise exception.VirtualInterfaceUnplugException(
+                    reason=_("vRouter VIF %(port_id)s: cannot delete its "
+                             "tap %(tap)s: %(cause)s") %
+                    {'port_id': vif['id'], 'tap': vif_obj.vif_name,
+                     'cause': ex}) from ex

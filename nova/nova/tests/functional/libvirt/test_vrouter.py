@@ -30,7 +30,10 @@ After each operation the test checks, for every vRouter port of the server:
   that host;
 - os-vif plugged and unplugged the port on the right host, in the right
   order, and with the datapath's os-vif object; for the offload datapaths,
-  the representor is that host's VF.
+  the representor is that host's VF;
+- a kernel port's tap, which the VIF driver makes at plug and deletes at
+  unplug (Nova's privileged calls, recorded per host), is on the host
+  the server is on, and nowhere once the port has left a host.
 """
 
 import collections
@@ -159,11 +162,22 @@ class VRouterServersTest(
             'os_vif._EXT_MANAGER', manager))
         for operation in ('plug_vrouter', 'unplug_vrouter'):
             self._watch(operation)
-        # Both hosts would read this machine's /sys: no tap of a port's name
-        # is left there (the unit tests cover the leftover tap).
+        # Each host's taps, as the VIF driver makes and deletes them through
+        # Nova's privileged calls (both hosts would otherwise share this
+        # machine's /sys).  No process holds them: fakelibvirt runs no QEMU.
+        self.taps = {'host1': set(), 'host2': set()}
         self.useFixture(fixtures.MockPatch(
             'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
-            return_value=None))
+            side_effect=self._read_netdev_attribute))
+        self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.create_tap_dev',
+            side_effect=self._create_tap_dev))
+        self.useFixture(fixtures.MockPatch(
+            'nova.privsep.linux_net.delete_net_dev',
+            side_effect=lambda dev: self._host_taps().discard(dev)))
+        for name in ('set_device_mtu', 'set_device_enabled'):
+            self.useFixture(fixtures.MockPatch(
+                'nova.privsep.linux_net.' + name))
 
         # Every guest XML handed to libvirt, and every device attached,
         # with the host it went to.
@@ -182,6 +196,20 @@ class VRouterServersTest(
         # attached to the server.
         self.ports = []
         self._attached = set()
+
+    def _host_taps(self):
+        """The taps of the host whose VIF driver is plugging."""
+        return self.taps[self._current_host[0]]
+
+    def _create_tap_dev(self, dev, mac_address=None, multiqueue=False):
+        self._host_taps().add(dev)
+
+    def _read_netdev_attribute(self, name, attribute):
+        if name not in self._host_taps():
+            return None
+        # A persistent, single-queue tap that no process holds.
+        return {'ifindex': '7', 'tun_flags': '0x1802',
+                'carrier': '0'}[attribute]
 
     def _record_xml(self, method, log, hostname):
         cls_name, method_name = method.split('.')
@@ -283,8 +311,11 @@ class VRouterServersTest(
         iface = found[0]
         self.assertEqual(spec.interface, iface.get('type'))
         if datapath == KERNEL:
+            # The tap that plug made on that host, which libvirt opens.
             self.assertEqual(self._devname(port_id),
                              iface.find('./target').get('dev'))
+            self.assertEqual('no', iface.find('./target').get('managed'))
+            self.assertIn(self._devname(port_id), self.taps[host])
         elif spec.vhostuser:
             source = iface.find('./source')
             self.assertEqual('unix', source.get('type'))
@@ -309,6 +340,11 @@ class VRouterServersTest(
         for port_id, datapath in self.ports:
             if port_id in self._attached:
                 self._assert_interface(xml, port_id, datapath, host)
+
+    def _assert_no_tap(self, *hosts):
+        """No kernel port has a tap on these hosts (default: on any)."""
+        for host in hosts or self.taps:
+            self.assertEqual(set(), self.taps[host], host)
 
     def _assert_os_vif(self, expected):
         """os-vif was asked for exactly these (operation, host, port)."""
@@ -367,6 +403,7 @@ class VRouterServersTest(
 
         self._delete_server(server)
         self._assert_os_vif([('unplug', 'host1', port_id)])
+        self._assert_no_tap()
 
     @ddt.data(KERNEL, DPDK, DIRECT, FORWARDER)
     def test_attach_detach_interface(self, datapath):
@@ -382,6 +419,7 @@ class VRouterServersTest(
         self._detach_interface(server, port_id)
         self._attached.discard(port_id)
         self._assert_os_vif([('unplug', 'host1', port_id)])
+        self.assertEqual({self._devname(first)}, self.taps['host1'])
 
     @ddt.data(KERNEL, DPDK, DIRECT, FORWARDER)
     def test_live_migrate(self, datapath):
@@ -404,6 +442,7 @@ class VRouterServersTest(
             # move; the vRouter plugin's unplug is idempotent.
             expected.append(('unplug', 'host1', port_id))
         self._assert_os_vif(expected)
+        self._assert_no_tap('host1')
 
     def _move_disks_nowhere(self, server):
         # fakelibvirt guests have no disks to copy: an instance directory
@@ -435,6 +474,7 @@ class VRouterServersTest(
                              ('plug', 'host1', port_id)])
         server = self._confirm_on('host2', server)
         self._assert_os_vif([('unplug', 'host2', port_id)])
+        self._assert_no_tap('host2')
 
     def _confirm_on(self, source, server):
         """Confirm a resize; the source cleans up.
@@ -454,6 +494,7 @@ class VRouterServersTest(
         server, port_id = self._boot(datapath)
         self._shelve_server(server)
         self._assert_os_vif([('unplug', 'host1', port_id)])
+        self._assert_no_tap()
         self.api.put_service(self.computes['host1'].service_ref.uuid,
                              {'status': 'disabled'})
         server = self._unshelve_server(server)
@@ -473,3 +514,4 @@ class VRouterServersTest(
         # host1 comes back and removes what it had of the evacuated server.
         self.restart_compute_service('host1')
         self._assert_os_vif([('unplug', 'host1', port_id)])
+        self._assert_no_tap('host1')

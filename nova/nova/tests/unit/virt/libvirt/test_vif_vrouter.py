@@ -44,6 +44,7 @@ MAC = 'fa:16:3e:4c:2c:30'
 PCI_SLOT = '0000:0a:00.1'
 SOCKET = '/var/run/vrouter/uvh_vif_tapdc065497-3c'
 INSTANCE_UUID = 'd5b1090c-9e00-4fa4-9504-4b1494857970'
+IMAGE_UUID = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
 
 # The translation library comes with the os-vif-vrouter distribution, which
 # Nova does not require: the tests that translate run where it is installed.
@@ -124,6 +125,97 @@ def _load_os_vif_plugins(test_case, plugins):
         os_vif, '_EXT_MANAGER', manager))
 
 
+class FakeHostTaps(fixtures.Fixture):
+    """The host's network devices, as the VIF driver sees and changes them.
+
+    sysfs reads (``ifindex``, ``tun_flags``, ``carrier``) come from
+    ``devices``; Nova's privileged link calls change it and are recorded
+    in ``calls``.
+
+    :ivar devices: name -> dict(tap=bool, multiqueue=bool,
+        persistent=bool, held=bool, up=bool, mtu=int or None)
+    """
+
+    def _setUp(self):
+        self.devices = {}
+        self.calls = []
+        self.fail = {}
+        self.useFixture(fixtures.MockPatch(
+            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
+            side_effect=self._read))
+        for name in ('create_tap_dev', 'delete_net_dev', 'set_device_mtu',
+                     'set_device_enabled'):
+            self.useFixture(fixtures.MockPatch(
+                'nova.privsep.linux_net.' + name,
+                side_effect=getattr(self, '_' + name)))
+
+    def add(self, name, tap=True, multiqueue=False, persistent=True,
+            held=False, up=True):
+        self.devices[name] = dict(tap=tap, multiqueue=multiqueue,
+                                  persistent=persistent, held=held, up=up,
+                                  mtu=1500)
+
+    def _read(self, name, attribute):
+        device = self.devices.get(name)
+        if device is None:
+            return None
+        if attribute == 'ifindex':
+            return '7'
+        if attribute == 'tun_flags':
+            if not device['tap']:
+                return None
+            # IFF_TAP | IFF_NO_PI, IFF_MULTI_QUEUE, IFF_PERSIST
+            flags = 0x1002
+            if device['multiqueue']:
+                flags |= 0x0100
+            if device['persistent']:
+                flags |= 0x0800
+            return '0x%x' % flags
+        if attribute == 'carrier':
+            # The kernel does not tell a device's carrier while it is down.
+            if not device['up']:
+                return None
+            return '1' if device['held'] else '0'
+        raise AssertionError('unexpected attribute %s' % attribute)
+
+    def _call(self, name, *args, **kwargs):
+        self.calls.append((name,) + args + tuple(sorted(kwargs.items())))
+        if name in self.fail:
+            raise processutils.ProcessExecutionError(stderr=self.fail[name])
+
+    def _create_tap_dev(self, dev, mac_address=None, multiqueue=False):
+        self._call('create_tap_dev', dev, multiqueue=multiqueue)
+        if dev not in self.devices:
+            self.add(dev, multiqueue=multiqueue)
+
+    def _delete_net_dev(self, dev):
+        self._call('delete_net_dev', dev)
+        self.devices.pop(dev, None)
+
+    def _set_device_mtu(self, dev, mtu):
+        self._call('set_device_mtu', dev, mtu)
+        if mtu:
+            self.devices[dev]['mtu'] = mtu
+
+    def _set_device_enabled(self, dev):
+        self._call('set_device_enabled', dev)
+        self.devices[dev]['up'] = True
+
+
+def _instance(display_name='web "front" -- 1', vcpus=1, extra_specs=None,
+              image_properties=None):
+    """An instance with the flavor and image the VIF driver plugs with."""
+    system_metadata = {'image_' + key: value
+                       for key, value in (image_properties or {}).items()}
+    return objects.Instance(
+        uuid=INSTANCE_UUID, id=42, display_name=display_name,
+        project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390',
+        image_ref=IMAGE_UUID, system_metadata=system_metadata,
+        flavor=objects.Flavor(
+            name='m1.small', memory_mb=128, vcpus=vcpus, root_gb=0,
+            ephemeral_gb=0, swap=0, extra_specs=extra_specs or {}))
+
+
 VIF_KERNEL = _vif(type=network_model.VIF_TYPE_VROUTER)
 
 
@@ -136,17 +228,12 @@ class LibvirtVRouterVIFDriverSupportTestCase(test.NoDBTestCase):
     def setUp(self):
         super().setUp()
         self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
-        self.instance = objects.Instance(
-            uuid=INSTANCE_UUID, id=42, display_name='vm')
+        self.instance = _instance(display_name='vm')
         self.plugin = PluginRecorder()
         # A host without vRouter plugins: only OVS.
         _load_os_vif_plugins(
             self, {'ovs': RecordingVRouterPlugin('ovs', self.plugin)})
-        # No device of the port's name on this host (see
-        # LibvirtVRouterLeftoverTapTestCase).
-        self.useFixture(fixtures.MockPatch(
-            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
-            return_value=None))
+        self.taps = self.useFixture(FakeHostTaps())
         self.warning = self.useFixture(test.fixtures.MockPatchObject(
             vif_vrouter.LOG, 'warning')).mock
 
@@ -175,6 +262,8 @@ class LibvirtVRouterVIFDriverSupportTestCase(test.NoDBTestCase):
         self.assertEqual("'vrouter', 'contrail_vrouter'",
                          self.warning.call_args[0][1]['plugins'])
         self.assertEqual([], self.plugin.calls)
+        # Nothing half-done: the tap each plug made is gone.
+        self.assertEqual({}, self.taps.devices)
 
     def test_before_os_vif_initialize(self):
         driver = vif_vrouter.LibvirtVRouterVIFDriver()
@@ -207,6 +296,7 @@ class LibvirtVRouterVIFDriverSupportTestCase(test.NoDBTestCase):
                                 driver.unplug, self.instance, VIF_KERNEL)
         self.assertIn(message, str(exc))
         self.assertEqual([], self.plugin.calls)
+        self.assertEqual([], self.taps.calls)
 
 
 @requires_translator
@@ -248,14 +338,10 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
         self.libvirt.mock_uname.return_value = fakelibvirt.os_uname(
             'Linux', '', '5.10.13-200-generic', '', 'x86_64')
         # No device of the port's name on this host: see
-        # LibvirtVRouterLeftoverTapTestCase.
-        self.useFixture(fixtures.MockPatch(
-            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
-            return_value=None))
+        # LibvirtVRouterTapTestCase.
+        self.taps = self.useFixture(FakeHostTaps())
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
-        self.instance = objects.Instance(
-            uuid=INSTANCE_UUID, id=42, display_name='web "front" -- 1',
-            project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390')
+        self.instance = _instance()
         self.plugin = PluginRecorder()
         _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
 
@@ -283,7 +369,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <mac address="fa:16:3e:4c:2c:30"/>
               <model type="virtio"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel))
 
     def test_kernel_no_mtu(self):
@@ -291,7 +377,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
             <interface type="ethernet">
               <mac address="fa:16:3e:4c:2c:30"/>
               <model type="virtio"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel_no_mtu))
 
     def test_kernel_multiqueue_flavor(self):
@@ -303,7 +389,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <model type="virtio"/>
               <driver name="vhost" queues="4"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel, flavor))
 
     def test_kernel_multiqueue_image(self):
@@ -315,7 +401,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <model type="virtio"/>
               <driver name="vhost" queues="2"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(
                 self.vif_kernel, self._flavor(vcpus=2), image_meta))
 
@@ -327,7 +413,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <mac address="fa:16:3e:4c:2c:30"/>
               <model type="virtio"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel, flavor))
 
     def test_kernel_qemu(self):
@@ -338,7 +424,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <model type="virtio"/>
               <driver name="qemu"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel,
                                               virt_type='qemu'))
 
@@ -351,7 +437,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <model type="virtio"/>
               <driver name="vhost" rx_queue_size="512"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(self.vif_kernel))
 
     def test_kernel_bandwidth(self):
@@ -363,7 +449,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <mac address="fa:16:3e:4c:2c:30"/>
               <model type="virtio"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
               <bandwidth>
                 <inbound average="100"/>
                 <outbound average="200"/>
@@ -378,7 +464,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
               <mac address="fa:16:3e:4c:2c:30"/>
               <model type="virtio"/>
               <mtu size="9000"/>
-              <target dev="tapdc065497-3c"/>
+              <target dev="tapdc065497-3c" managed="no"/>
             </interface>""", self._config_xml(vif))
 
     # DPDK vRouter: vhost-user, QEMU as server.
@@ -518,7 +604,8 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
 
     def test_the_generic_drivers_config_but_the_mtu(self):
         # The generic driver's builders make each os-vif object's interface;
-        # only vhost-user and hostdev interfaces lose their <mtu>.
+        # only vhost-user and hostdev interfaces lose their <mtu>, and the
+        # kernel tap is not libvirt's to make.
         generic = libvirt_vif.LibvirtGenericVIFDriver()
         for vif in (self.vif_kernel, self.vif_dpdk, self.vif_direct,
                     self.vif_forwarder):
@@ -526,7 +613,9 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
                     objects.ImageMeta.from_dict({}), self._flavor(), 'kvm',
                     vif['vnic_type'])
             expected = generic._get_config_os_vif(*args)
-            if vif is not self.vif_kernel:
+            if vif is self.vif_kernel:
+                expected.managed = 'no'
+            else:
                 self.assertEqual(9000, expected.mtu)
                 expected.mtu = None
             self.assertXmlEqual(expected.to_xml(), self._config_xml(vif))
@@ -597,11 +686,23 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
                                        osv_vif.VIFGeneric, 'vrouter')
         self.assertEqual(DEVNAME, vif_obj.vif_name)
         self.assertEqual(9000, vif_obj.network.mtu)
+        # The tap, made before the agent heard of the port.
+        self.assertEqual([('create_tap_dev', DEVNAME, ('multiqueue', False)),
+                          ('set_device_mtu', DEVNAME, 9000)],
+                         self.taps.calls)
 
     def test_unplug_kernel(self):
+        self.taps.add(DEVNAME)
         self.driver.unplug(self.instance, self.vif_kernel)
         self._assert_plugged('unplug', self.vif_kernel,
                              osv_vif.VIFGeneric, 'vrouter')
+        self.assertEqual([('delete_net_dev', DEVNAME)], self.taps.calls)
+
+    def test_plug_unplug_other_datapaths_make_no_tap(self):
+        for vif in (self.vif_dpdk, self.vif_direct, self.vif_forwarder):
+            self.driver.plug(self.instance, vif)
+            self.driver.unplug(self.instance, vif)
+        self.assertEqual([], self.taps.calls)
 
     def test_plug_dpdk(self):
         self.driver.plug(self.instance, self.vif_dpdk)
@@ -641,6 +742,8 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
                                 self.vif_kernel)
         self.assertEqual('Failed to plug vRouter VIF %s: agent said: '
                          'Invalid VN uuid' % PORT_ID, str(exc))
+        # Nothing half-done: the tap the plug made is gone.
+        self.assertEqual({}, self.taps.devices)
 
     def test_unplug_failure_names_port_and_cause(self):
         self.plugin.error = RuntimeError('agent unreachable')
@@ -664,12 +767,15 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
 
     def test_unplug_without_the_plugin(self):
         _load_os_vif_plugins(self, {})
+        self.taps.add(DEVNAME)
         exc = self.assertRaises(exception.VirtualInterfaceUnplugException,
                                 self.driver.unplug, self.instance,
                                 self.vif_kernel)
         self.assertIn(PORT_ID, str(exc))
         self.assertIn("os-vif has no 'vrouter' plugin. Install the "
                       "os-vif-vrouter package", str(exc))
+        # The agent may still have the port: its tap stays.
+        self.assertIn(DEVNAME, self.taps.devices)
 
     def test_first_vrouter_vif_quiet_with_the_plugins(self):
         with mock.patch.object(vif_vrouter.LOG, 'warning') as warning:
@@ -750,87 +856,202 @@ INVALID_VROUTER_VIFS = [
 
 @requires_translator
 @ddt.ddt
-class LibvirtVRouterLeftoverTapTestCase(test.NoDBTestCase):
-    """A tap of a kernel port's name that exists before plug."""
+class LibvirtVRouterTapTestCase(test.NoDBTestCase):
+    """A kernel port's tap: made at plug, as its guest will open it."""
+
+    vif_kernel = _vif(type=network_model.VIF_TYPE_VROUTER)
 
     def setUp(self):
         super().setUp()
-        self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        self.libvirt = self.useFixture(
+            nova_fixtures.LibvirtFixture(stub_os_vif=False))
+        # Multiqueue limits depend on the host kernel.
+        self.libvirt.mock_uname.return_value = fakelibvirt.os_uname(
+            'Linux', '', '5.10.13-200-generic', '', 'x86_64')
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
-        self.instance = objects.Instance(
-            uuid=INSTANCE_UUID, id=42, display_name='web',
-            project_id='2f37d7f6e51a4a1f8b6eb0917ffc8390')
+        self.instance = _instance()
         self.plugin = PluginRecorder()
         _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
-        self.sysfs = {}
-        self.useFixture(fixtures.MockPatch(
-            'nova.virt.libvirt.vif_vrouter._read_netdev_attribute',
-            side_effect=lambda name, attribute: self.sysfs.get(
-                (name, attribute))))
-        self.delete = self.useFixture(fixtures.MockPatch(
-            'nova.privsep.linux_net.delete_net_dev')).mock
+        self.taps = self.useFixture(FakeHostTaps())
 
-    def _tap(self, flags, carrier):
-        self.sysfs[(DEVNAME, 'tun_flags')] = flags
-        self.sysfs[(DEVNAME, 'carrier')] = carrier
-
-    @ddt.data(
-        # A persistent tap nobody holds: up without carrier, or down.
-        ('0x1802', '0'),
-        ('0x1802', None),
-        # The same, made with multiqueue.
-        ('0x1902', '0'),
-    )
-    @ddt.unpack
-    def test_leftover_tap_removed_before_plug(self, flags, carrier):
-        self._tap(flags, carrier)
-        self.delete.side_effect = lambda name: self.assertEqual(
-            [], self.plugin.calls, 'the tap must go before the agent has '
-            'the port')
-        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
-                         vif_kernel)
-        self.delete.assert_called_once_with(DEVNAME)
+    def _plug(self, instance=None):
+        self.driver.plug(instance or self.instance, self.vif_kernel)
         self.assertEqual(['plug'], [op for op, _, _ in self.plugin.calls])
 
+    def _multiqueue_of_guest(self, instance):
+        """What the guest's interface config asks libvirt for."""
+        conf = self.driver.get_config(
+            instance, self.vif_kernel, instance.image_meta, instance.flavor,
+            vif_vrouter.CONF.libvirt.virt_type)
+        return bool(conf.vhost_queues and conf.vhost_queues > 1)
+
+    def test_made_before_the_agent_hears_of_the_port(self):
+        plug = os_vif.plug
+
+        def plug_with_tap(vif, instance_info):
+            self.assertIn(vif.vif_name, self.taps.devices,
+                          'the tap must exist before the agent has the port')
+            return plug(vif, instance_info)
+
+        self.useFixture(fixtures.MockPatchObject(
+            os_vif, 'plug', side_effect=plug_with_tap))
+        self._plug()
+        self.assertEqual([('create_tap_dev', DEVNAME, ('multiqueue', False)),
+                          ('set_device_mtu', DEVNAME, 9000)],
+                         self.taps.calls)
+
     @ddt.data(
-        # A running guest's tap: libvirt's are not persistent.
-        ('0x1002', '1'),
-        ('0x1002', None),
-        # A persistent tap a process holds (its carrier is on).
-        ('0x1802', '1'),
+        # (vcpus, flavor extra specs, image properties, virt_type,
+        #  multiqueue)
+        (4, {'hw:vif_multiqueue_enabled': 'true'}, {}, 'kvm', True),
+        (4, {}, {'hw_vif_multiqueue_enabled': 'true'}, 'kvm', True),
+        (4, {'hw:vif_multiqueue_enabled': 'false'}, {}, 'kvm', False),
+        # One vCPU: one queue, and libvirt opens the tap without the flag.
+        (1, {'hw:vif_multiqueue_enabled': 'true'}, {}, 'kvm', False),
+        # Nova applies multiqueue on KVM only.
+        (4, {'hw:vif_multiqueue_enabled': 'true'}, {}, 'qemu', False),
+        (4, {}, {}, 'kvm', False),
     )
     @ddt.unpack
-    def test_tap_in_use_kept(self, flags, carrier):
-        self._tap(flags, carrier)
-        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
-                         vif_kernel)
-        self.delete.assert_not_called()
-        self.assertEqual(['plug'], [op for op, _, _ in self.plugin.calls])
+    def test_multiqueue_as_the_guest_opens_it(self, vcpus, extra_specs,
+                                              image_properties, virt_type,
+                                              multiqueue):
+        self.flags(virt_type=virt_type, group='libvirt')
+        instance = _instance(vcpus=vcpus, extra_specs=extra_specs,
+                             image_properties=image_properties)
+        self.assertEqual(multiqueue, self._multiqueue_of_guest(instance))
+        self._plug(instance)
+        self.assertEqual(('create_tap_dev', DEVNAME,
+                          ('multiqueue', multiqueue)), self.taps.calls[0])
+        self.assertEqual(multiqueue, self.taps.devices[DEVNAME]['multiqueue'])
 
-    def test_no_tap(self):
-        self.driver.plug(self.instance, LibvirtVRouterVIFDriverTestCase.
-                         vif_kernel)
-        self.delete.assert_not_called()
+    def test_no_mtu(self):
+        self.vif_kernel = _vif(mtu=None, type=network_model.VIF_TYPE_VROUTER)
+        self._plug()
+        self.assertEqual([('create_tap_dev', DEVNAME, ('multiqueue', False)),
+                          ('set_device_mtu', DEVNAME, None)],
+                         self.taps.calls)
 
-    def test_other_datapaths_untouched(self):
-        self._tap('0x1802', '0')
-        for vif in (LibvirtVRouterVIFDriverTestCase.vif_dpdk,
-                    LibvirtVRouterVIFDriverTestCase.vif_forwarder):
-            self.driver.plug(self.instance, vif)
-        self.delete.assert_not_called()
+    @ddt.data(
+        # A running guest's tap: libvirt's, or ours, held by QEMU.
+        dict(persistent=False),
+        dict(persistent=True, held=True),
+        # libvirt's taps exist only while held, even when down.
+        dict(persistent=False, up=False),
+        # A running guest's, whatever its multiqueue flag.
+        dict(persistent=True, held=True, multiqueue=True),
+    )
+    def test_held_tap_left_alone(self, state):
+        self.taps.add(DEVNAME, **state)
+        self._plug()
+        self.assertEqual([], self.taps.calls)
+        # Nor deleted if the plug fails.
+        self.plugin.calls[:] = []
+        self.plugin.error = RuntimeError('agent said no')
+        self.assertRaises(exception.VirtualInterfacePlugException,
+                          self.driver.plug, self.instance, self.vif_kernel)
+        self.assertEqual([], self.taps.calls)
+        self.assertIn(DEVNAME, self.taps.devices)
 
-    def test_removal_failure_names_port_and_tap(self):
-        self._tap('0x1802', '0')
-        self.delete.side_effect = processutils.ProcessExecutionError(
-            stderr='RTNETLINK answers: Operation not permitted')
+    @ddt.data(
+        # An earlier plug's, of a guest now stopped (carrier off)...
+        dict(),
+        # ...or the older vif_plug_vrouter plugin's, left down.
+        dict(up=False),
+    )
+    def test_persistent_tap_nobody_holds_reused(self, state):
+        self.taps.add(DEVNAME, **state)
+        self._plug()
+        self.assertEqual([('set_device_enabled', DEVNAME),
+                          ('set_device_mtu', DEVNAME, 9000)],
+                         self.taps.calls)
+        self.assertEqual(dict(tap=True, multiqueue=False, persistent=True,
+                              held=False, up=True, mtu=9000),
+                         self.taps.devices[DEVNAME])
+
+    @ddt.data(
+        # Single queue wanted, multiqueue found.
+        (1, True),
+        # Multiqueue wanted, single queue found (a resize to more vCPUs).
+        (4, False),
+    )
+    @ddt.unpack
+    def test_persistent_tap_nobody_holds_made_again(self, vcpus, found):
+        self.taps.add(DEVNAME, multiqueue=found)
+        instance = _instance(
+            vcpus=vcpus, extra_specs={'hw:vif_multiqueue_enabled': 'true'})
+        self._plug(instance)
+        self.assertEqual([('delete_net_dev', DEVNAME),
+                          ('create_tap_dev', DEVNAME,
+                           ('multiqueue', not found)),
+                          ('set_device_mtu', DEVNAME, 9000)],
+                         self.taps.calls)
+        self.assertEqual(not found, self.taps.devices[DEVNAME]['multiqueue'])
+
+    def test_not_a_tap(self):
+        self.taps.add(DEVNAME, tap=False)
         exc = self.assertRaises(
             exception.VirtualInterfacePlugException, self.driver.plug,
-            self.instance, LibvirtVRouterVIFDriverTestCase.vif_kernel)
-        self.assertIn('Failed to plug vRouter VIF %s: cannot remove its '
-                      'leftover tap %s: ' % (PORT_ID, DEVNAME), str(exc))
-        self.assertIn('Operation not permitted', str(exc))
-        # Nothing half-done: the agent never heard of the port.
+            self.instance, self.vif_kernel)
+        self.assertEqual('Failed to plug vRouter VIF %s: %s exists and is '
+                         'not a tap' % (PORT_ID, DEVNAME), str(exc))
+        self.assertEqual([], self.taps.calls)
         self.assertEqual([], self.plugin.calls)
+
+    @ddt.data('create_tap_dev', 'set_device_mtu')
+    def test_tap_failure_names_port_and_tap(self, failing):
+        self.taps.fail[failing] = 'RTNETLINK answers: Operation not permitted'
+        exc = self.assertRaises(
+            exception.VirtualInterfacePlugException, self.driver.plug,
+            self.instance, self.vif_kernel)
+        self.assertIn('Failed to plug vRouter VIF %s: cannot make its tap '
+                      '%s: ' % (PORT_ID, DEVNAME), str(exc))
+        self.assertIn('Operation not permitted', str(exc))
+        # Nothing half-done: the agent never heard of the port, and no tap
+        # is left.
+        self.assertEqual([], self.plugin.calls)
+        self.assertEqual({}, self.taps.devices)
+
+    def test_plug_failure_deletes_the_tap_it_made(self):
+        self.plugin.error = RuntimeError('agent said: Invalid VN uuid')
+        self.assertRaises(exception.VirtualInterfacePlugException,
+                          self.driver.plug, self.instance, self.vif_kernel)
+        self.assertEqual(('delete_net_dev', DEVNAME), self.taps.calls[-1])
+        self.assertEqual({}, self.taps.devices)
+
+    def test_plug_failure_keeps_its_cause_if_the_tap_cannot_go(self):
+        self.plugin.error = RuntimeError('agent said: Invalid VN uuid')
+        self.taps.fail['delete_net_dev'] = 'Device or resource busy'
+        with mock.patch.object(vif_vrouter.LOG, 'exception') as logged:
+            exc = self.assertRaises(
+                exception.VirtualInterfacePlugException, self.driver.plug,
+                self.instance, self.vif_kernel)
+        self.assertIn('Invalid VN uuid', str(exc))
+        logged.assert_called_once()
+
+    def test_unplug_deletes_the_tap_after_the_agent(self):
+        self.taps.add(DEVNAME)
+        self.driver.unplug(self.instance, self.vif_kernel)
+        self.assertEqual(['unplug'], [op for op, _, _ in self.plugin.calls])
+        self.assertEqual([('delete_net_dev', DEVNAME)], self.taps.calls)
+        self.assertEqual({}, self.taps.devices)
+
+    def test_unplug_failure_keeps_the_tap(self):
+        self.taps.add(DEVNAME)
+        self.plugin.error = RuntimeError('agent unreachable')
+        self.assertRaises(exception.VirtualInterfaceUnplugException,
+                          self.driver.unplug, self.instance, self.vif_kernel)
+        self.assertEqual([], self.taps.calls)
+
+    def test_tap_deletion_failure_names_port_and_tap(self):
+        self.taps.add(DEVNAME)
+        self.taps.fail['delete_net_dev'] = 'Operation not permitted'
+        exc = self.assertRaises(
+            exception.VirtualInterfaceUnplugException, self.driver.unplug,
+            self.instance, self.vif_kernel)
+        self.assertIn('vRouter VIF %s: cannot delete its tap %s: '
+                      % (PORT_ID, DEVNAME), str(exc))
+        self.assertIn('Operation not permitted', str(exc))
 
 
 class LibvirtVRouterNetdevAttributeTestCase(test.NoDBTestCase):
@@ -863,10 +1084,10 @@ class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
         super().setUp()
         self.useFixture(nova_fixtures.LibvirtFixture(stub_os_vif=False))
         self.driver = vif_vrouter.LibvirtVRouterVIFDriver()
-        self.instance = objects.Instance(uuid=INSTANCE_UUID, id=42,
-                                         display_name='vm')
+        self.instance = _instance(display_name='vm')
         self.plugin = PluginRecorder()
         _load_os_vif_plugins(self, _vrouter_plugins(self.plugin))
+        self.taps = self.useFixture(FakeHostTaps())
 
     @staticmethod
     def _bad_vif(fields):
@@ -906,6 +1127,7 @@ class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
         self.assertIn(PORT_ID, str(exc))
         self.assertIn(mentions, str(exc))
         self.assertEqual([], self.plugin.calls)
+        self.assertEqual([], self.taps.calls)
 
     @ddt.named_data(*INVALID_VROUTER_VIFS)
     def test_unplug(self, fields, error, mentions):
@@ -915,3 +1137,4 @@ class LibvirtVRouterVIFDriverErrorsTestCase(test.NoDBTestCase):
         self.assertIn(PORT_ID, str(exc))
         self.assertIn(mentions, str(exc))
         self.assertEqual([], self.plugin.calls)
+        self.assertEqual([], self.taps.calls)
