@@ -30,6 +30,7 @@ logged with its answer.
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -38,6 +39,7 @@ import openstack
 
 from os_vif_vrouter.tests import agent_stand_in
 from vrouter_cloud import datapath
+from vrouter_cloud import dpdk_node
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import neutron_view
 
@@ -66,6 +68,9 @@ def main(argv=None):
                         help='the underlay address of the gateway or '
                              'another node')
     parser.add_argument('--cloud', default='vrcloud-admin')
+    parser.add_argument('--dpdk-root',
+                        help='a DPDK vRouter: testpmd forwards each '
+                             'vhost-user port, in this root (QEMU\'s)')
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, stream=sys.stdout,
@@ -76,8 +81,14 @@ def main(argv=None):
     neutron = neutron_view.Neutron(openstack.connect(cloud=args.cloud))
     with _LoggingStandIn(args.port_dir, host='0.0.0.0',
                          port=args.port) as agent:
+        vhostuser = None
+        if args.dpdk_root:
+            vhostuser = datapath.VhostUserPlane(
+                dpdk_node.DpdkNode.chroot_argv(args.dpdk_root),
+                os.path.join(os.path.dirname(
+                    os.path.abspath(args.port_dir)), 'forwarders'))
         kernel = datapath.KernelDatapath(agent, neutron, args.local,
-                                         args.peer)
+                                         args.peer, vhostuser=vhostuser)
         kernel.start()
         try:
             agent.start()

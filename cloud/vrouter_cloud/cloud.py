@@ -51,6 +51,7 @@ import time
 import openstack
 
 from vrouter_cloud import bootstrap
+from vrouter_cloud import dpdk_node
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
@@ -106,15 +107,35 @@ def node_indexes(layout):
     return sorted(int(m.group(1)) for m in map(pattern.match, names) if m)
 
 
-def nodes(layout, count=None):
-    """The Nodes of the cloud (count of them, or those the run dir has)."""
-    indexes = (list(range(1, count + 1)) if count is not None
-               else node_indexes(layout))
+def _datapath(layout, index):
+    try:
+        with open(layout.node(index).path('datapath')) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return cloud_node.Node.DATAPATH
+
+
+def nodes(layout, count=None, dpdk=0):
+    """The Nodes of the cloud.
+
+    :param count: kernel nodes to make, then dpdk DPDK nodes; None: the
+        nodes the run directory has, each of the kind it recorded
+    """
+    if count is not None:
+        kinds = [cloud_node.Node] * count + [dpdk_node.DpdkNode] * dpdk
+        indexes = list(range(1, len(kinds) + 1))
+    else:
+        indexes = node_indexes(layout)
+        kinds = [_NODE_KINDS[_datapath(layout, i)] for i in indexes]
     addresses = [cloud_layout.node_address(i) for i in indexes]
-    return [cloud_node.Node(
+    return [kind(
         layout, index, [cloud_layout.GATEWAY_ADDRESS] +
         [a for a in addresses if a != cloud_layout.node_address(index)])
-        for index in indexes]
+        for kind, index in zip(kinds, indexes)]
+
+
+_NODE_KINDS = {cloud_node.Node.DATAPATH: cloud_node.Node,
+               dpdk_node.DpdkNode.DATAPATH: dpdk_node.DpdkNode}
 
 
 def unreachable_by(path, user):
@@ -248,6 +269,7 @@ def _write_nodes_file(layout, cloud_nodes):
     """etc/nodes.json: what tempest's plugin needs of each node."""
     entries = [{
         'host': n.name,
+        'datapath': n.DATAPATH,
         'address': n.layout.address,
         'agent_url': n.layout.agent_url,
         'port_dir': n.layout.port_dir,
@@ -285,20 +307,31 @@ def _write_openrc(layout, resources, cloud_nodes):
     return path
 
 
-def up(layout, count=cloud_layout.DEFAULT_NODES):
-    if not 1 <= count <= cloud_layout.MAX_NODES:
+def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
+    """Bring the cloud up.
+
+    :param count: kernel nodes
+    :param dpdk: DPDK nodes (after the kernel ones), in the availability
+        zone ``dpdk``
+    :param zone: the availability zone of servers that ask for none
+        (Nova's default_schedule_zone)
+    """
+    if not 1 <= count + dpdk <= cloud_layout.MAX_NODES:
         raise procs.ServiceFailed('a cloud has 1 to %d nodes, not %d' % (
-            cloud_layout.MAX_NODES, count))
+            cloud_layout.MAX_NODES, count + dpdk))
     processes = procs.Processes(layout)
     phases = Phases()
     _clear_stale_state(layout, processes)
     _check_reachable(layout)
     os.makedirs(layout.path('log'), exist_ok=True)
-    for module in (keystone, placement, glance, neutron):
+    cloud_nodes = nodes(layout, count, dpdk)
+    dpdk_hosts = [n.name for n in cloud_nodes
+                  if n.DATAPATH == dpdk_node.DpdkNode.DATAPATH]
+    for module in (keystone, placement, glance):
         module.write_config(layout)
-    nova.write_config(layout, nodes=count)
+    neutron.write_config(layout, dpdk_hosts)
+    nova.write_config(layout, nodes=count + dpdk, zone=zone)
     bootstrap.write_clouds_yaml(layout)
-    cloud_nodes = nodes(layout, count)
     cloud_ssh_ = cloud_ssh.CloudSsh(layout)
     cloud_ssh_.make([n.layout for n in cloud_nodes])
     try:
@@ -316,12 +349,17 @@ def up(layout, count=cloud_layout.DEFAULT_NODES):
                    processes)
         phases.run('gateway', _start_gateway, layout, processes,
                    cloud_nodes)
+        if dpdk_hosts:
+            phases.run('backports root', dpdk_node.prepare_root, layout)
         for cloud_node_ in cloud_nodes:
             phases.run(cloud_node_.name, _start_node, cloud_node_,
                        cloud_ssh_)
         phases.run('compute services up', _wait_computes, layout,
                    processes, conn, cloud_nodes)
         phases.run('discover hosts', nova.discover_hosts, layout)
+        if dpdk_hosts:
+            phases.run('DPDK zone', bootstrap.make_zone, conn,
+                       dpdk_node.ZONE, dpdk_hosts)
         resources = phases.run('flavors, images, networks',
                                bootstrap.create_resources, layout, conn)
     except Exception as exc:
@@ -424,8 +462,17 @@ def main(argv=None):
     up_parser.add_argument(
         '--nodes', type=int, default=int(os.environ.get(
             'VRCLOUD_NODES', cloud_layout.DEFAULT_NODES)),
-        help='compute nodes (default: $VRCLOUD_NODES or %d)' %
-             cloud_layout.DEFAULT_NODES)
+        help='kernel vRouter compute nodes (default: $VRCLOUD_NODES or '
+             '%d)' % cloud_layout.DEFAULT_NODES)
+    up_parser.add_argument(
+        '--dpdk-nodes', type=int, default=int(os.environ.get(
+            'VRCLOUD_DPDK_NODES', 0)),
+        help='DPDK vRouter compute nodes after them, in availability zone '
+             '%s (default: $VRCLOUD_DPDK_NODES or 0)' % dpdk_node.ZONE)
+    up_parser.add_argument(
+        '--default-zone', choices=(dpdk_node.ZONE,),
+        help='servers that ask for no availability zone go there (a '
+             'tempest run that targets the DPDK nodes)')
     down_parser = commands.add_parser('down', help='take the cloud down')
     down_parser.add_argument('--keep-logs', action='store_true',
                              help='keep the run directory\'s logs')
@@ -438,7 +485,7 @@ def main(argv=None):
     layout = cloud_layout.Layout(args.top)
     try:
         if args.command == 'up':
-            up(layout, args.nodes)
+            up(layout, args.nodes, args.dpdk_nodes, args.default_zone)
         elif args.command == 'down':
             down(layout, keep_logs=args.keep_logs)
         elif args.command == 'node':

@@ -78,12 +78,15 @@ def _set_options(path, options):
 
 
 class Node(object):
-    """One compute node of the cloud.
+    """One compute node of the cloud, with a kernel vRouter.
 
     :param layout: the cloud's Layout
     :param index: the node's number, from 1
     :param peers: the underlay addresses of the gateway and the other nodes
     """
+
+    # What the node's vRouter is (``nodes/<node>/datapath`` records it).
+    DATAPATH = 'kernel'
 
     def __init__(self, layout, index, peers=()):
         self.cloud = layout
@@ -126,12 +129,16 @@ class Node(object):
             os.makedirs(path, exist_ok=True)
         for path in LIBVIRT_DIRS:
             os.makedirs(self.layout.libvirt_dir(path), exist_ok=True)
+        with open(self.layout.path('datapath'), 'w') as f:
+            f.write(self.DATAPATH + '\n')
         etc_libvirt = self.layout.libvirt_dir('/etc/libvirt')
         # The daemons' configuration files only: the subdirectories hold
         # the host's domains and networks.
-        for name in os.listdir('/etc/libvirt'):
-            if os.path.isfile(os.path.join('/etc/libvirt', name)):
-                shutil.copy2(os.path.join('/etc/libvirt', name), etc_libvirt)
+        config = self.libvirt_config()
+        for name in os.listdir(config):
+            source = os.path.join(config, name)
+            if os.path.isfile(source):
+                shutil.copy2(source, etc_libvirt)
         address = '"%s"' % self.layout.address
         _set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
             'listen_tls': '0', 'listen_tcp': '1', 'auth_tcp': '"none"',
@@ -140,25 +147,52 @@ class Node(object):
         _set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
             'migration_address': address, 'migration_host': address})
         ssh.write_node_files(self.layout)
-        nova.write_compute_config(self.cloud, self.layout)
+        nova.write_compute_config(self.cloud, self.layout,
+                                  self.compute_options())
 
-    def _holder_script(self):
-        mounts = ['hostname %s' % self.name,
-                  # A /run of its own: pid files, sockets, sshd's
-                  # privilege separation directory.
-                  'mount -t tmpfs -o mode=0755 vrcloud-run /run',
-                  'mkdir -p /run/sshd /run/lock']
-        binds = [(self.layout.libvirt_dir(path), path)
-                 for path in LIBVIRT_DIRS]
-        binds += [(self.layout.instances, self.cloud.instances_path),
-                  (self.layout.path('ssh', 'ssh_config'),
-                   SSH_CLIENT_CONFIG)]
+    def libvirt_config(self):
+        """Where the node's libvirt configuration files are copied from."""
+        return '/etc/libvirt'
+
+    def compute_options(self):
+        """What nova-compute needs beyond a kernel node's options.
+
+        :returns: {section: {option: value}}
+        """
+        return {}
+
+    @staticmethod
+    def _binds(binds):
+        """Shell commands that bind each (source, target)."""
+        commands = []
         for source, target in binds:
             if os.path.isdir(source):
-                mounts.append('mkdir -p %s' % target)
-            mounts.append('mount --bind %s %s' % (source, target))
+                commands.append('mkdir -p %s' % target)
+            commands.append('mount --bind %s %s' % (source, target))
+        return commands
+
+    def _mounts(self):
+        """Shell commands that make the node's mount namespace."""
+        return ['hostname %s' % self.name,
+                # A /run of its own: pid files, sockets, sshd's privilege
+                # separation directory.
+                'mount -t tmpfs -o mode=0755 vrcloud-run /run',
+                'mkdir -p /run/sshd /run/lock'] + self._binds(
+            [(self.layout.libvirt_dir(path), path)
+             for path in LIBVIRT_DIRS] +
+            [(self.layout.instances, self.cloud.instances_path),
+             (self.layout.path('ssh', 'ssh_config'), SSH_CLIENT_CONFIG)])
+
+    def _holder_script(self):
         return 'set -e; %s; echo ready; exec sleep infinity' % '; '.join(
-            mounts)
+            self._mounts())
+
+    def _libvirt(self, program):
+        """The argv that runs one of libvirt's daemons on the node."""
+        return [program]
+
+    def _agent_options(self):
+        return []
 
     # Life cycle.
 
@@ -171,8 +205,8 @@ class Node(object):
             'unshare', '--mount', '--uts', '--propagation', 'private', '--',
             'sh', '-c', self._holder_script()])
         procs.wait_line(self.processes, name, 'ready', timeout=30)
-        self._start(VIRTLOGD, ['virtlogd'])
-        self._start(LIBVIRTD, ['libvirtd', '--listen'])
+        self._start(VIRTLOGD, self._libvirt('virtlogd'))
+        self._start(LIBVIRTD, self._libvirt('libvirtd') + ['--listen'])
         self._wait_libvirt()
         self._start(SSHD, ['/usr/sbin/sshd', '-D', '-e', '-f',
                            self.layout.path('ssh', 'sshd_config')])
@@ -193,7 +227,7 @@ class Node(object):
 
     def start_agent(self):
         argv = [self.cloud.bin('python'), '-m', 'vrouter_cloud.agent',
-                '--local', self.layout.address]
+                '--local', self.layout.address] + self._agent_options()
         for peer in self.peers:
             argv += ['--peer', peer]
         name = self.service(AGENT)

@@ -68,26 +68,29 @@ def _defaults(layout):
     }
 
 
-def write_config(layout, nodes=1):
+def write_config(layout, nodes=1, zone=None):
     """The controller's nova.conf (API, metadata, conductor, scheduler).
 
     :param nodes: how many compute nodes the cloud has
+    :param zone: the availability zone of servers that ask for none
     """
     etc = layout.etc('nova')
     os.makedirs(etc, exist_ok=True)
     shutil.copy(os.path.join(layout.venv, 'etc', 'nova', 'api-paste.ini'),
                 etc)
     conf = os.path.join(etc, 'nova.conf')
+    defaults = dict(
+        _defaults(layout),
+        state_path=layout.data('nova'),
+        osapi_compute_workers=1,
+        metadata_workers=1,
+        # A resize moves the server to the other node when there is one,
+        # as operators see it; alone, a node resizes in place.
+        allow_resize_to_same_host=nodes < 2)
+    if zone:
+        defaults['default_schedule_zone'] = zone
     ini.write(conf, [
-        ('DEFAULT', dict(
-            _defaults(layout),
-            state_path=layout.data('nova'),
-            osapi_compute_workers=1,
-            metadata_workers=1,
-            # A resize moves the server to the other node when there is
-            # one, as operators see it; alone, a node resizes in place.
-            allow_resize_to_same_host=nodes < 2,
-        )),
+        ('DEFAULT', defaults),
         ('wsgi', {'api_paste_config': os.path.join(etc, 'api-paste.ini')}),
         ('api', {'auth_strategy': 'keystone'}),
         ('conductor', {'workers': 1}),
@@ -98,13 +101,15 @@ def write_config(layout, nodes=1):
     return conf
 
 
-def write_compute_config(layout, node):
+def write_compute_config(layout, node, options=None):
     """One node's nova.conf for its nova-compute.
 
     :param node: the node's NodeLayout
+    :param options: {section: {option: value}} of the node's kind (a
+        DPDK node's memory), over the common ones
     """
     path = node.nova_conf
-    ini.write(path, [
+    ini.write(path, _merge([
         ('DEFAULT', dict(
             _defaults(layout),
             host=node.name,
@@ -161,8 +166,17 @@ def write_compute_config(layout, node):
         ('os_vif_vrouter_privileged', auth.privsep(layout, path)),
         ('vif_plug_ovs_privileged', auth.privsep(layout, path)),
         ('vif_plug_linux_bridge_privileged', auth.privsep(layout, path)),
-    ] + _common(layout))
+    ] + _common(layout), options or {}))
     return path
+
+
+def _merge(sections, options):
+    """sections with options set over them (new sections at the end)."""
+    merged = [(name, dict(values, **options.get(name, {})))
+              for name, values in sections]
+    names = set(name for name, _ in sections)
+    return merged + [(name, values) for name, values in options.items()
+                     if name not in names]
 
 
 def sync(layout):
