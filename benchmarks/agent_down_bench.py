@@ -49,9 +49,9 @@ from oslo_config import cfg  # noqa: E402
 from os_vif_vrouter import constants  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
-from os_vif_vrouter.tests import agent_stand_in  # noqa: E402
 from os_vif_vrouter.tests import vifs  # noqa: E402
 import plug_bench  # noqa: E402
+from vrouter_testing import agent_stand_in  # noqa: E402
 
 DEFAULT_WAIT = constants.CLASSIC_AGENT_WAIT
 

@@ -17,9 +17,9 @@
 In the running test cloud with two nodes or more (``tools/cloud up``),
 boots one server on the cloud's shared network and live-migrates it back
 and forth between two nodes (block migration: the nodes share no
-storage).  During each migration the gateway namespace (outside the
-guest, where its traffic leaves the overlay) pings the server's fixed
-address every 10 ms; a migration's downtime is the packets lost times
+storage).  During each migration the namespace of the network's router
+(outside the guest, where its traffic leaves the overlay) pings the
+server's fixed address every 10 ms; a migration's downtime is the packets lost times
 the interval (as ping kept it), and its longest gap the longest time
 between two answers.
 Also timed: the API call to ACTIVE on the destination.  Prints a table by
@@ -47,17 +47,19 @@ sys.path.insert(0, os.path.join(TOP, 'cloud'))
 
 from vrouter_cloud import bootstrap  # noqa: E402
 from vrouter_cloud import layout as cloud_layout  # noqa: E402
+from vrouter_cloud import neutron_view  # noqa: E402
+from vrouter_cloud import router_namespace  # noqa: E402
 
 _REPLY = re.compile(r'^\[(\d+\.\d+)\] .* icmp_seq=(\d+) ')
 
 
 class Pinger(object):
-    """ping from the gateway namespace, every interval seconds."""
+    """ping from a router's namespace, every interval seconds."""
 
-    def __init__(self, address, interval):
+    def __init__(self, namespace, address, interval):
         self.interval = interval
         self._process = subprocess.Popen(
-            ['ip', 'netns', 'exec', cloud_layout.GATEWAY_NETNS, 'ping',
+            ['ip', 'netns', 'exec', namespace, 'ping',
              '-n', '-D', '-i', str(interval), '-s', '16', address],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
@@ -94,22 +96,24 @@ def _wait(conn, server_id, predicate, timeout=600):
     raise RuntimeError('server %s: timed out' % server_id)
 
 
-def _reachable(address, timeout=300):
+def _reachable(namespace, address, timeout=300):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if subprocess.run(['ip', 'netns', 'exec',
-                           cloud_layout.GATEWAY_NETNS, 'ping', '-c', '1',
-                           '-W', '1', address],
+        if subprocess.run(['ip', 'netns', 'exec', namespace, 'ping', '-c',
+                           '1', '-W', '1', address],
                           capture_output=True).returncode == 0:
             return
     raise RuntimeError('%s does not answer pings' % address)
 
 
-def migrate(conn, server, interval, settle=2.0):
-    """One live migration; (source, destination, seconds, ping figures)."""
+def migrate(conn, namespace, server, interval, settle=2.0):
+    """One live migration; (source, destination, seconds, ping figures).
+
+    :param namespace: the namespace of the server's network's router
+    """
     source = server.compute_host
     address = server.addresses[bootstrap.SHARED_NETWORK][0]['addr']
-    pinger = Pinger(address, interval)
+    pinger = Pinger(namespace, address, interval)
     time.sleep(1.0)  # a second of answers before the move
     start = time.monotonic()
     conn.compute.live_migrate_server(server, host=None,
@@ -145,6 +149,10 @@ def main(argv=None):
               'with two (tools/cloud up --nodes 2)')
         return 2
     network = conn.network.find_network(bootstrap.SHARED_NETWORK)
+    # Pings go from the namespace that routes the network (the gateway's
+    # choice).
+    namespace = cloud_layout.router_netns(router_namespace.domain_of(
+        network.id, neutron_view.Neutron(conn).router_interfaces()))
     server = conn.compute.create_server(
         name='vrc-lm-bench', flavor_id=conn.compute.find_flavor(
             bootstrap.FLAVOR).id,
@@ -154,11 +162,13 @@ def main(argv=None):
     failed = 0
     try:
         server = _wait(conn, server.id, lambda s: s.status == 'ACTIVE')
-        _reachable(server.addresses[bootstrap.SHARED_NETWORK][0]['addr'])
+        _reachable(namespace,
+                   server.addresses[bootstrap.SHARED_NETWORK][0]['addr'])
         for _ in range(2 * args.migrations):
             try:
                 (server, source, destination, elapsed, sent, answered,
-                 interval, gap) = migrate(conn, server, args.interval)
+                 interval, gap) = migrate(conn, namespace, server,
+                                          args.interval)
             except RuntimeError as exc:
                 print('live_migration_bench: %s' % exc)
                 failed += 1

@@ -63,9 +63,9 @@ from os_vif_vrouter import locks  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import port_file  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
-from os_vif_vrouter.tests import agent_stand_in  # noqa: E402
 from os_vif_vrouter.tests import vifs  # noqa: E402
 from os_vif_vrouter import vrouter  # noqa: E402
+from vrouter_testing import agent_stand_in  # noqa: E402
 
 
 def p99(values):

@@ -36,7 +36,6 @@ import logging
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -49,6 +48,7 @@ sys.path.insert(0, TOP)
 
 from os_vif_vrouter import privsep  # noqa: E402
 from os_vif_vrouter.tests import soak  # noqa: E402
+from vrouter_testing import iproute  # noqa: E402
 
 
 def make_representors(count):
@@ -57,10 +57,12 @@ def make_representors(count):
         return names
     for _ in range(count):
         name = 'vrs%s' % uuid.uuid4().hex[:11]
-        if subprocess.run(['ip', 'link', 'add', name, 'type', 'veth',
-                           'peer', 'name', name + 'p'],
-                          capture_output=True).returncode == 0:
-            names.append(name)
+        try:
+            iproute.ip('link', 'add', name, 'type', 'veth', 'peer', 'name',
+                       name + 'p')
+        except iproute.CommandFailed:
+            continue
+        names.append(name)
     return names
 
 
@@ -73,7 +75,10 @@ def run_one(args, seed):
                          representors=representors).run(), len(representors)
     finally:
         for name in representors:
-            subprocess.run(['ip', 'link', 'del', name], capture_output=True)
+            try:
+                iproute.ip('link', 'del', name)
+            except iproute.CommandFailed:
+                pass  # gone with its peer
         shutil.rmtree(work_dir)
 
 

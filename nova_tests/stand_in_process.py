@@ -16,7 +16,7 @@
 
 Nova's tests run under eventlet, which cannot run the stand-in's threads
 in the same process; the stand-in is the same code
-(os_vif_vrouter.tests.agent_stand_in), started with its command line.
+(vrouter_testing.agent_stand_in), started with its command line.
 """
 
 import os
@@ -40,7 +40,7 @@ class StandInProcess(fixtures.Fixture):
         self.port_dir = self.useFixture(fixtures.TempDir()).join('ports')
         os.mkdir(self.port_dir)
         self._process = subprocess.Popen(
-            [sys.executable, '-m', 'os_vif_vrouter.tests.agent_stand_in',
+            [sys.executable, '-m', 'vrouter_testing.agent_stand_in',
              self.port_dir],
             stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop)

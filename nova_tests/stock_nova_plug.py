@@ -60,7 +60,7 @@ def os_vif_entry_points():
 
 def _start_stand_in(python, port_dir):
     process = subprocess.Popen(
-        [python, '-m', 'os_vif_vrouter.tests.agent_stand_in',
+        [python, '-m', 'vrouter_testing.agent_stand_in',
          port_dir], stdout=subprocess.PIPE, universal_newlines=True)
     line = process.stdout.readline()
     if not line.startswith('listening '):

@@ -17,8 +17,17 @@ binding upstream Nova 34 handles, with the variants that change the result.
 
 Built from os_vif_translate's own test fixtures; shared by
 tools/record-upstream-os-vif (which records what unpatched Nova's
-os_vif_util makes of them) and the tests in this directory.
+os_vif_util makes of them), tools/kolla-check and the tests in this
+directory.
+
+    python nova_tests/vrouter_bindings.py [NAME...]
+
+prints the bindings named (every one without a name) and INSTANCE as the
+JSON stock_nova_plug.py reads.
 """
+
+import json
+import sys
 
 from os_vif_translate.tests.unit import fixtures_vif as fx
 
@@ -68,3 +77,13 @@ INSTANCE = {
     'display_name': 'web "front" -- 1',
     'project_id': '2f37d7f6e51a4a1f8b6eb0917ffc8390',
 }
+
+
+def main(names):
+    bindings = {name: BINDINGS[name] for name in names or BINDINGS}
+    json.dump({'bindings': bindings, 'instance': INSTANCE}, sys.stdout)
+    print()
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])

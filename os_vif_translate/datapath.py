@@ -18,7 +18,9 @@ One table decides it for the translator here and for Nova's libvirt driver
 (through ``nova.network.model_vrouter``), so that the two cannot disagree.
 """
 
-from os_vif_translate import constants
+import typing as ty
+
+from os_vif_translate import binding
 from os_vif_translate import exception
 
 # The four datapaths.  Values are stable strings, safe to log and compare.
@@ -37,9 +39,9 @@ ALL = (KERNEL, DPDK, OFFLOAD_DIRECT, OFFLOAD_VIRTIO_FORWARDER)
 
 # vnic_type of a 'vrouter' binding -> datapath.
 VROUTER_VNIC_TYPES = {
-    constants.VNIC_TYPE_NORMAL: KERNEL,
-    constants.VNIC_TYPE_DIRECT: OFFLOAD_DIRECT,
-    constants.VNIC_TYPE_VIRTIO_FORWARDER: OFFLOAD_VIRTIO_FORWARDER,
+    binding.VNIC_TYPE_NORMAL: KERNEL,
+    binding.VNIC_TYPE_DIRECT: OFFLOAD_DIRECT,
+    binding.VNIC_TYPE_VIRTIO_FORWARDER: OFFLOAD_VIRTIO_FORWARDER,
 }
 
 # Datapaths whose guest side is a VF, identified by profile.pci_slot.
@@ -48,7 +50,8 @@ OFFLOADED = (OFFLOAD_DIRECT, OFFLOAD_VIRTIO_FORWARDER)
 VHOSTUSER = (DPDK, OFFLOAD_VIRTIO_FORWARDER)
 
 
-def is_vrouter_binding(vif_type, details):
+def is_vrouter_binding(vif_type: ty.Any,
+                       details: ty.Mapping[str, ty.Any]) -> bool:
     """Whether a binding is for the vRouter, valid or not.
 
     :param vif_type: the binding's vif_type
@@ -56,14 +59,15 @@ def is_vrouter_binding(vif_type, details):
     :returns: True for vif_type 'vrouter', and for 'vhostuser' with
         vif_details 'vhostuser_vrouter_plug' true
     """
-    if vif_type == constants.VIF_TYPE_VROUTER:
+    if vif_type == binding.VIF_TYPE_VROUTER:
         return True
-    return (vif_type == constants.VIF_TYPE_VHOSTUSER and
-            bool(details.get(constants.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG,
+    return (vif_type == binding.VIF_TYPE_VHOSTUSER and
+            bool(details.get(binding.VIF_DETAILS_VHOSTUSER_VROUTER_PLUG,
                              False)))
 
 
-def classify(port_id, vif_type, vnic_type, details):
+def classify(port_id: str, vif_type: ty.Any, vnic_type: ty.Any,
+             details: ty.Mapping[str, ty.Any]) -> ty.Optional[str]:
     """Tell which vRouter datapath a binding uses.
 
     :param port_id: the Neutron port id, for error messages
@@ -77,9 +81,9 @@ def classify(port_id, vif_type, vnic_type, details):
     """
     if not is_vrouter_binding(vif_type, details):
         return None
-    if vif_type == constants.VIF_TYPE_VHOSTUSER:
+    if vif_type == binding.VIF_TYPE_VHOSTUSER:
         return DPDK
-    vnic_type = vnic_type or constants.VNIC_TYPE_NORMAL
+    vnic_type = vnic_type or binding.VNIC_TYPE_NORMAL
     try:
         return VROUTER_VNIC_TYPES[vnic_type]
     except (KeyError, TypeError):

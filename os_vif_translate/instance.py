@@ -15,11 +15,12 @@
 """Nova instance -> os-vif ``InstanceInfo`` for the vRouter plugin."""
 
 import collections.abc
+import typing as ty
 
 from os_vif.objects import instance_info as osv_instance_info
 
 
-def _field(instance, name):
+def _field(instance: ty.Any, name: str) -> ty.Any:
     """Read a field without making a Nova object lazy-load it."""
     if isinstance(instance, collections.abc.Mapping):
         return instance.get(name)
@@ -31,7 +32,7 @@ def _field(instance, name):
     return getattr(instance, name, None)
 
 
-def instance_info(instance):
+def instance_info(instance: ty.Any) -> ty.Any:
     """Build the InstanceInfo the vRouter plugin receives.
 
     The vRouter agent makes DNS records from the instance's display name,

@@ -18,6 +18,8 @@ The result equals what Nova's ``os_vif_util`` builds from the same network,
 field for field, so that the two can be compared as primitives.
 """
 
+import typing as ty
+
 from os_vif.objects import fixed_ip as osv_fixed_ip
 from os_vif.objects import network as osv_network
 from os_vif.objects import route as osv_route
@@ -28,13 +30,14 @@ from os_vif_translate import structure
 from os_vif_translate import validate
 
 
-def _address(port_id, ip, where):
+def _address(port_id: str, ip: ty.Any, where: str) -> str:
     """The 'address' of a Nova IP-like mapping ({'address': ...})."""
     ip = structure.require_mapping(port_id, ip, where)
     return structure.get(port_id, ip, 'address', str, where)
 
 
-def _gateway(port_id, holder, where):
+def _gateway(port_id: str, holder: ty.Mapping[str, ty.Any],
+             where: str) -> ty.Optional[str]:
     gateway = structure.get_mapping(port_id, holder, 'gateway', where,
                                     default=None)
     if gateway is None:
@@ -43,7 +46,7 @@ def _gateway(port_id, holder, where):
                          where + '.gateway', default=None)
 
 
-def _fixed_ip(port_id, ip, where):
+def _fixed_ip(port_id: str, ip: ty.Any, where: str) -> ty.Any:
     address = _address(port_id, ip, where)
     floating = [
         _address(port_id, fip, '%s.floating_ips[%d]' % (where, i))
@@ -52,7 +55,7 @@ def _fixed_ip(port_id, ip, where):
     return osv_fixed_ip.FixedIP(address=address, floating_ips=floating)
 
 
-def _route(port_id, route, where):
+def _route(port_id: str, route: ty.Any, where: str) -> ty.Any:
     route = structure.require_mapping(port_id, route, where)
     obj = osv_route.Route(
         cidr=structure.get(port_id, route, 'cidr', str, where))
@@ -66,7 +69,7 @@ def _route(port_id, route, where):
     return obj
 
 
-def _subnet(port_id, subnet, where):
+def _subnet(port_id: str, subnet: ty.Any, where: str) -> ty.Any:
     subnet = structure.require_mapping(port_id, subnet, where)
     dns = [_address(port_id, ip, '%s.dns[%d]' % (where, i))
            for i, ip in enumerate(
@@ -90,7 +93,7 @@ def _subnet(port_id, subnet, where):
     return obj
 
 
-def _mtu(port_id, meta):
+def _mtu(port_id: str, meta: ty.Mapping[str, ty.Any]) -> ty.Optional[int]:
     mtu = structure.get(port_id, meta, 'mtu', int, 'network.meta',
                         default=None)
     if mtu is not None and mtu <= 0:
@@ -100,7 +103,7 @@ def _mtu(port_id, meta):
     return mtu
 
 
-def translate_network(port_id, network):
+def translate_network(port_id: str, network: ty.Any) -> ty.Any:
     """Convert the 'network' of a legacy VIF.
 
     :param port_id: the port id, for error messages

@@ -22,13 +22,15 @@ A missing key or a value of the wrong type becomes
 """
 
 import collections.abc
+import typing as ty
 
 from os_vif_translate import exception
 
-_REQUIRED = object()
+_REQUIRED: ty.Any = object()
 
 
-def require_mapping(port_id, value, where):
+def require_mapping(port_id: str, value: ty.Any,
+                    where: str) -> ty.Mapping[str, ty.Any]:
     if not isinstance(value, collections.abc.Mapping):
         raise exception.MalformedVIF(
             port_id=port_id,
@@ -37,7 +39,9 @@ def require_mapping(port_id, value, where):
     return value
 
 
-def get(port_id, mapping, key, types, where, default=_REQUIRED):
+def get(port_id: str, mapping: ty.Mapping[str, ty.Any], key: str,
+        types: ty.Union[type, ty.Tuple[type, ...]], where: str,
+        default: ty.Any = _REQUIRED) -> ty.Any:
     """Return mapping[key], checked to be of one of ``types``.
 
     :param port_id: the port id, for error messages
@@ -70,11 +74,13 @@ def get(port_id, mapping, key, types, where, default=_REQUIRED):
     return value
 
 
-def get_list(port_id, mapping, key, where):
+def get_list(port_id: str, mapping: ty.Mapping[str, ty.Any], key: str,
+             where: str) -> ty.Any:
     """Return mapping[key] as a list (absent or None gives [])."""
     return get(port_id, mapping, key, (list, tuple), where, default=[])
 
 
-def get_mapping(port_id, mapping, key, where, default=_REQUIRED):
+def get_mapping(port_id: str, mapping: ty.Mapping[str, ty.Any], key: str,
+                where: str, default: ty.Any = _REQUIRED) -> ty.Any:
     return get(port_id, mapping, key, collections.abc.Mapping, where,
                default=default)

@@ -28,19 +28,23 @@ vhostuser + vrouter_plug       dpdk               VIFVHostUser
 """
 
 import collections.abc
+import typing as ty
 
 from os_vif.objects import fields as osv_fields
 from os_vif.objects import vif as osv_vif
 
-from os_vif_translate import constants
+from os_vif_translate import binding
 from os_vif_translate import datapath
 from os_vif_translate import exception
 from os_vif_translate import network as network_translator
 from os_vif_translate import structure
 from os_vif_translate import validate
 
+# A legacy Nova VIF: a nova.network.model.VIF (a dict) or its plain dict.
+LegacyVIF = ty.Mapping[str, ty.Any]
 
-def port_id_of(vif):
+
+def port_id_of(vif: ty.Any) -> str:
     """Return the validated port id of a legacy VIF.
 
     :raises: exception.MalformedVIF, exception.InvalidPortId
@@ -52,17 +56,17 @@ def port_id_of(vif):
     return validate.port_id(vif['id'])
 
 
-def _details(port_id, vif):
+def _details(port_id: str, vif: LegacyVIF) -> ty.Mapping[str, ty.Any]:
     return structure.get_mapping(port_id, vif, 'details', 'the VIF',
                                  default={})
 
 
-def _profile(port_id, vif):
+def _profile(port_id: str, vif: LegacyVIF) -> ty.Mapping[str, ty.Any]:
     return structure.get_mapping(port_id, vif, 'profile', 'the VIF',
                                  default={})
 
 
-def is_vrouter_vif(vif):
+def is_vrouter_vif(vif: ty.Any) -> bool:
     """Whether a legacy VIF is bound to the vRouter, without validating it.
 
     For routing: a VIF for which this is true belongs to the vRouter code
@@ -79,7 +83,16 @@ def is_vrouter_vif(vif):
     return datapath.is_vrouter_binding(vif.get('type'), details)
 
 
-def datapath_of(vif):
+def _datapath(port_id: str, vif: LegacyVIF) -> str:
+    """The datapath of a vRouter VIF whose port id is checked."""
+    vnic_type = structure.get(port_id, vif, 'vnic_type', str, 'the VIF',
+                              default=binding.VNIC_TYPE_NORMAL)
+    # Not None: the callers route only vRouter VIFs (is_vrouter_vif) here.
+    return ty.cast(str, datapath.classify(port_id, vif['type'], vnic_type,
+                                          _details(port_id, vif)))
+
+
+def datapath_of(vif: ty.Any) -> ty.Optional[str]:
     """Tell which vRouter datapath a legacy VIF uses.
 
     :param vif: a nova.network.model.VIF or its dict form
@@ -94,29 +107,31 @@ def datapath_of(vif):
     # handling and errors.
     if not is_vrouter_vif(vif):
         return None
-    port_id = port_id_of(vif)
-    vif_type = vif['type']
-    vnic_type = structure.get(port_id, vif, 'vnic_type', str, 'the VIF',
-                              default=constants.VNIC_TYPE_NORMAL)
-    return datapath.classify(port_id, vif_type, vnic_type,
-                             _details(port_id, vif))
+    return _datapath(port_id_of(vif), vif)
 
 
-def device_name_of(vif):
+def _device_name(port_id: str, vif: LegacyVIF) -> str:
+    devname = vif.get('devname')
+    if devname is None:
+        devname = (binding.DEVNAME_PREFIX + port_id)[:binding.NIC_NAME_LEN]
+    return validate.device_name(port_id, devname)
+
+
+def device_name_of(vif: ty.Any) -> str:
     """The host-side device name: 'devname', or ('tap' + id)[:14].
 
     Nova's Neutron API always sets 'devname' to the second form; the
     fallback keeps the name the vRouter agent expects for a Neutron port
     (Nova's generic fallback, 'nic' + id, names no device the agent knows).
+
+    :raises: exception.MalformedVIF, exception.InvalidPortId,
+        exception.InvalidDeviceName
     """
-    port_id = port_id_of(vif)
-    devname = vif.get('devname')
-    if devname is None:
-        devname = (constants.DEVNAME_PREFIX + port_id)[:constants.NIC_NAME_LEN]
-    return validate.device_name(port_id, devname)
+    return _device_name(port_id_of(vif), vif)
 
 
-def _vif_kwargs(port_id, vif, plugin):
+def _vif_kwargs(port_id: str, vif: LegacyVIF,
+                plugin: str) -> ty.Dict[str, ty.Any]:
     """Fields every os-vif VIF object gets, as Nova's os_vif_util sets them.
     """
     return dict(
@@ -128,7 +143,7 @@ def _vif_kwargs(port_id, vif, plugin):
                                            'the VIF')),
         has_traffic_filtering=structure.get(
             port_id, _details(port_id, vif),
-            constants.VIF_DETAILS_PORT_FILTER, bool, 'vif_details',
+            binding.VIF_DETAILS_PORT_FILTER, bool, 'vif_details',
             default=False),
         preserve_on_delete=structure.get(
             port_id, vif, 'preserve_on_delete', bool, 'the VIF',
@@ -138,25 +153,28 @@ def _vif_kwargs(port_id, vif, plugin):
         plugin=plugin)
 
 
-def _pci_slot(port_id, vif, vnic_type):
-    slot = _profile(port_id, vif).get(constants.PROFILE_PCI_SLOT)
+def _pci_slot(port_id: str, vif: LegacyVIF, vnic_type: str) -> str:
+    slot = _profile(port_id, vif).get(binding.PROFILE_PCI_SLOT)
     if slot is None or slot == '':
         raise exception.MissingPciSlot(port_id=port_id, vnic_type=vnic_type)
     return validate.pci_slot(port_id, slot)
 
 
-def _vhostuser_kwargs(port_id, vif):
+def _vhostuser_kwargs(port_id: str,
+                      vif: LegacyVIF) -> ty.Dict[str, ty.Any]:
     details = _details(port_id, vif)
-    path = details.get(constants.VIF_DETAILS_VHOSTUSER_SOCKET)
+    path = details.get(binding.VIF_DETAILS_VHOSTUSER_SOCKET)
     if path is None or path == '':
         raise exception.MissingVhostUserSocketPath(port_id=port_id)
-    mode = details.get(constants.VIF_DETAILS_VHOSTUSER_MODE,
-                       constants.VHOSTUSER_MODE_SERVER)
+    # Nova's default when the binding does not say.
+    mode = details.get(binding.VIF_DETAILS_VHOSTUSER_MODE,
+                       osv_fields.VIFVHostUserMode.SERVER)
     return dict(mode=validate.vhostuser_mode(port_id, mode),
                 path=validate.vhostuser_socket_path(port_id, path))
 
 
-def _representor_profile(port_id, vif, vnic_type):
+def _representor_profile(port_id: str, vif: LegacyVIF, vnic_type: str,
+                         device_name: str) -> ty.Any:
     """Port profile that tells the plugin which VF and which name to use.
 
     The plugin finds the VF's representor netdev from representor_address
@@ -164,45 +182,47 @@ def _representor_profile(port_id, vif, vnic_type):
     """
     return osv_vif.VIFPortProfileBase(
         datapath_offload=osv_vif.DatapathOffloadRepresentor(
-            representor_name=device_name_of(vif),
+            representor_name=device_name,
             representor_address=_pci_slot(port_id, vif, vnic_type)))
 
 
-def _kernel(port_id, vif):
+def _kernel(port_id: str, vif: LegacyVIF) -> ty.Any:
     return osv_vif.VIFGeneric(
-        vif_name=device_name_of(vif),
-        **_vif_kwargs(port_id, vif, constants.PLUGIN_VROUTER))
+        vif_name=_device_name(port_id, vif),
+        **_vif_kwargs(port_id, vif, binding.PLUGIN_VROUTER))
 
 
-def _dpdk(port_id, vif):
+def _dpdk(port_id: str, vif: LegacyVIF) -> ty.Any:
     return osv_vif.VIFVHostUser(
-        vif_name=device_name_of(vif),
+        vif_name=_device_name(port_id, vif),
         **_vhostuser_kwargs(port_id, vif),
-        **_vif_kwargs(port_id, vif, constants.PLUGIN_CONTRAIL_VROUTER))
+        **_vif_kwargs(port_id, vif, binding.PLUGIN_CONTRAIL_VROUTER))
 
 
-def _offload_direct(port_id, vif):
-    profile = _representor_profile(port_id, vif, constants.VNIC_TYPE_DIRECT)
+def _offload_direct(port_id: str, vif: LegacyVIF) -> ty.Any:
+    profile = _representor_profile(port_id, vif, binding.VNIC_TYPE_DIRECT,
+                                   _device_name(port_id, vif))
     # NOTE: VIFHostDevice has no vif_name field in os-vif 5.3; the device
     # name reaches the plugin as the representor profile's name.
     return osv_vif.VIFHostDevice(
         dev_type=osv_fields.VIFHostDeviceDevType.ETHERNET,
         dev_address=profile.datapath_offload.representor_address,
         port_profile=profile,
-        **_vif_kwargs(port_id, vif, constants.PLUGIN_VROUTER))
+        **_vif_kwargs(port_id, vif, binding.PLUGIN_VROUTER))
 
 
-def _offload_virtio_forwarder(port_id, vif):
+def _offload_virtio_forwarder(port_id: str, vif: LegacyVIF) -> ty.Any:
+    device_name = _device_name(port_id, vif)
     return osv_vif.VIFVHostUser(
-        vif_name=device_name_of(vif),
+        vif_name=device_name,
         port_profile=_representor_profile(
-            port_id, vif, constants.VNIC_TYPE_VIRTIO_FORWARDER),
+            port_id, vif, binding.VNIC_TYPE_VIRTIO_FORWARDER, device_name),
         **_vhostuser_kwargs(port_id, vif),
-        **_vif_kwargs(port_id, vif, constants.PLUGIN_VROUTER))
+        **_vif_kwargs(port_id, vif, binding.PLUGIN_VROUTER))
 
 
 # datapath -> builder of its os-vif object.
-_BUILDERS = {
+_BUILDERS: ty.Dict[str, ty.Callable[[str, LegacyVIF], ty.Any]] = {
     datapath.KERNEL: _kernel,
     datapath.DPDK: _dpdk,
     datapath.OFFLOAD_DIRECT: _offload_direct,
@@ -210,8 +230,11 @@ _BUILDERS = {
 }
 
 
-def translate(vif):
+def translate(vif: ty.Any) -> ty.Any:
     """Convert a legacy Nova VIF to an os-vif VIF object.
+
+    The port id is checked once, first: every error after it names the
+    port.
 
     :param vif: a nova.network.model.VIF, or the plain dict Nova stores as
         JSON in an instance's network_info
@@ -224,12 +247,12 @@ def translate(vif):
         InvalidPciSlot, MissingVhostUserSocketPath,
         InvalidVhostUserSocketPath, InvalidVhostUserMode
     """
-    path = datapath_of(vif)
-    if path is None:
+    structure.require_mapping('<unknown>', vif, 'the VIF')
+    if not is_vrouter_vif(vif):
         return None
     port_id = port_id_of(vif)
     try:
-        return _BUILDERS[path](port_id, vif)
+        return _BUILDERS[_datapath(port_id, vif)](port_id, vif)
     except ValueError as exc:
         # os-vif's own field checks (for instance a MAC netaddr refuses
         # after our format check): still the caller's malformed input.

@@ -45,6 +45,7 @@ import json
 import socket
 import threading
 import time
+import typing as ty
 
 from oslo_log import log as logging
 
@@ -52,7 +53,6 @@ from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import tcp_sockets
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ _STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected,
                             ConnectionAbortedError)
 
 
-def _agent_message(body):
+def _agent_message(body: bytes) -> str:
     """The message of an agent error body: {"error": "{ <message> }"}."""
     text = body.decode('utf-8', errors='replace')
     try:
@@ -87,6 +87,10 @@ def _agent_message(body):
 class AgentClient(object):
     """Client of one vRouter agent.  Thread-safe.
 
+    Port ids go into URL paths as given: they are checked where the port
+    entered (see os_vif_vrouter.ports), and the agent answers 404 to
+    anything but a lower-case UUID.
+
     :param host: the agent's address
     :param port: the agent's TCP port
     :param connect_timeout: seconds to wait for a TCP connection
@@ -100,10 +104,12 @@ class AgentClient(object):
         None: no check
     """
 
-    def __init__(self, host=constants.DEFAULT_AGENT_HOST,
-                 port=constants.DEFAULT_AGENT_PORT, connect_timeout=2.0,
-                 read_timeout=10.0, max_idle=4, down_memory=0.0,
-                 listener_uid=None):
+    def __init__(self, host: str = constants.DEFAULT_AGENT_HOST,
+                 port: int = constants.DEFAULT_AGENT_PORT,
+                 connect_timeout: float = 2.0,
+                 read_timeout: ty.Optional[float] = 10.0,
+                 max_idle: int = 4, down_memory: float = 0.0,
+                 listener_uid: ty.Optional[int] = None) -> None:
         self.host = host
         self.port = port
         self.connect_timeout = connect_timeout
@@ -112,18 +118,19 @@ class AgentClient(object):
         self.listener_uid = listener_uid
         # When the last whole wait gave up (clock time), and how long it
         # waited; None once the agent answered.
-        self._gave_up = None
+        self._gave_up: ty.Optional[ty.Tuple[float, float]] = None
         self._max_idle = max_idle
-        self._idle = collections.deque()
+        self._idle: ty.Deque[http.client.HTTPConnection] = (
+            collections.deque())
         self._lock = threading.Lock()
 
     @property
-    def address(self):
+    def address(self) -> str:
         return '%s:%d' % (self.host, self.port)
 
     # Connection pool.
 
-    def _new_connection(self, request):
+    def _new_connection(self, request: str) -> http.client.HTTPConnection:
         conn = http.client.HTTPConnection(self.host, self.port,
                                           timeout=self.connect_timeout)
         try:
@@ -146,13 +153,14 @@ class AgentClient(object):
         conn.sock.settimeout(self.read_timeout)
         if self.listener_uid is not None:
             try:
-                self._check_listener(conn.sock, request)
+                self._check_listener(conn.sock, request, self.listener_uid)
             except exception.AgentListenerNotTrusted:
                 conn.close()
                 raise
         return conn
 
-    def _check_listener(self, sock, request):
+    def _check_listener(self, sock: socket.socket, request: str,
+                        listener_uid: int) -> None:
         """Refuse a connection that another program than the agent took.
 
         The agent's port is an unprivileged TCP port without
@@ -161,7 +169,7 @@ class AgentClient(object):
         DPDK plug).  The kernel's socket tables say who owns the server
         end of this very connection.
         """
-        def untrusted(reason):
+        def untrusted(reason: str) -> exception.AgentListenerNotTrusted:
             return exception.AgentListenerNotTrusted(
                 address=self.address, request=request, reason=reason)
 
@@ -175,24 +183,24 @@ class AgentClient(object):
         if end is None:
             raise untrusted('no socket of this host accepted the '
                             'connection: the agent runs on this host')
-        if end.uid != self.listener_uid:
+        if end.uid != listener_uid:
             raise untrusted('the socket listening on port %d belongs to uid '
                             '%d, not to the agent\'s uid %d: another program '
                             'took the agent\'s port' % (
-                                self.port, end.uid, self.listener_uid))
+                                self.port, end.uid, listener_uid))
 
-    def _take(self):
+    def _take(self) -> ty.Optional[http.client.HTTPConnection]:
         with self._lock:
             return self._idle.pop() if self._idle else None
 
-    def _give_back(self, conn):
+    def _give_back(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
             if len(self._idle) < self._max_idle:
                 self._idle.append(conn)
                 return
         conn.close()
 
-    def close(self):
+    def close(self) -> None:
         """Close the idle connections (in-flight ones close when done)."""
         with self._lock:
             idle, self._idle = self._idle, collections.deque()
@@ -201,12 +209,15 @@ class AgentClient(object):
 
     # Requests.
 
-    def _exchange(self, conn, method, path, body):
+    def _exchange(self, conn: http.client.HTTPConnection, method: str,
+                  path: str, body: ty.Optional[bytes]
+                  ) -> ty.Tuple[int, bytes, bool]:
         conn.request(method, path, body=body, headers=_HEADERS)
         response = conn.getresponse()
         return response.status, response.read(), response.will_close
 
-    def _request(self, method, path, body=None):
+    def _request(self, method: str, path: str,
+                 body: ty.Optional[bytes] = None) -> ty.Tuple[int, bytes]:
         """Send one request; return (status, body bytes).
 
         :raises: AgentUnavailable subclasses
@@ -248,7 +259,8 @@ class AgentClient(object):
                 self._give_back(conn)
             return status, data
 
-    def _call(self, method, path, body=None, ok=(200,)):
+    def _call(self, method: str, path: str, body: ty.Optional[bytes] = None,
+              ok: ty.Tuple[int, ...] = (200,)) -> ty.Tuple[int, bytes]:
         status, data = self._request(method, path, body)
         if status not in ok:
             raise exception.AgentRequestFailed(
@@ -256,7 +268,7 @@ class AgentClient(object):
                 status=status, error=_agent_message(data))
         return status, data
 
-    def add_port(self, request_json):
+    def add_port(self, request_json: str) -> None:
         """POST /port with the port-add JSON (a str, sent as is).
 
         :raises: AgentRequestFailed (the agent refused the port),
@@ -264,14 +276,14 @@ class AgentClient(object):
         """
         self._call('POST', '/port', request_json.encode('utf-8'))
 
-    def delete_port(self, port_id):
+    def delete_port(self, port_id: str) -> None:
         """DELETE /port/<port_id>; fine for a port the agent does not know.
 
         :raises: AgentRequestFailed, AgentUnavailable subclasses
         """
-        self._call('DELETE', '/port/' + validate.port_id(port_id))
+        self._call('DELETE', '/port/' + port_id)
 
-    def get_port(self, port_id):
+    def get_port(self, port_id: str) -> ty.Any:
         """GET /port/<port_id>: the agent's JSON of the port, or None.
 
         The agent answers 404 until it has the interface with its VM, VN
@@ -279,8 +291,7 @@ class AgentClient(object):
 
         :raises: AgentRequestFailed, AgentUnavailable subclasses
         """
-        status, data = self._call('GET', '/port/' + validate.port_id(port_id),
-                                  ok=(200, 404))
+        status, data = self._call('GET', '/port/' + port_id, ok=(200, 404))
         if status == 404:
             return None
         try:
@@ -290,21 +301,24 @@ class AgentClient(object):
                 address=self.address, request='GET /port/' + port_id,
                 status=status, error='not JSON: %r' % data[:200])
 
-    def enable_port(self, port_id):
+    def enable_port(self, port_id: str) -> None:
         """PUT /enable-port/<port_id> (ESXi ports only, at the agent)."""
-        self._call('PUT', '/enable-port/' + validate.port_id(port_id))
+        self._call('PUT', '/enable-port/' + port_id)
 
-    def disable_port(self, port_id):
+    def disable_port(self, port_id: str) -> None:
         """PUT /disable-port/<port_id> (ESXi ports only, at the agent)."""
-        self._call('PUT', '/disable-port/' + validate.port_id(port_id))
+        self._call('PUT', '/disable-port/' + port_id)
 
-    def sync_ports(self):
+    def sync_ports(self) -> None:
         """POST /syncports: the agent deletes, after its stale timeout, the
         ports not added again in the meantime.
         """
         self._call('POST', '/syncports')
 
-    def wait_until_listening(self, timeout, clock=None, sleep=None):
+    def wait_until_listening(
+            self, timeout: float,
+            clock: ty.Optional[ty.Callable[[], float]] = None,
+            sleep: ty.Optional[ty.Callable[[float], None]] = None) -> None:
         """Wait for the agent to accept connections, with backoff.
 
         Connection refused is retried until timeout (seconds) has passed;
@@ -323,7 +337,7 @@ class AgentClient(object):
         remembered = (gave_up is not None and
                       clock() - gave_up[0] < self.down_memory)
 
-        def connect():
+        def connect() -> http.client.HTTPConnection:
             return self._new_connection('connection check')
 
         try:
@@ -331,7 +345,7 @@ class AgentClient(object):
                 connect, exception.AgentNotRunning,
                 0 if remembered else timeout, clock=clock, sleep=sleep)
         except backoff.GaveUp as exc:
-            if remembered:
+            if gave_up is not None and remembered:
                 raise exception.AgentRecentlyDown(
                     address=self.address, waited=gave_up[1],
                     ago=clock() - gave_up[0])

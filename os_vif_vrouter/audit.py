@@ -28,15 +28,16 @@ the domain.
 """
 
 import collections
-import json
 import os
+import typing as ty
 import xml.etree.ElementTree as etree
 
-from os_vif_vrouter import constants as c
+from os_vif_translate import validate as osvt_validate
+from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_file
+from os_vif_vrouter import port_request
 from os_vif_vrouter import tcp_sockets
-from os_vif_vrouter import validate
 
 # Finding kinds, in the order they are reported.
 # A port file with no domain interface on this host: the agent would bring
@@ -85,9 +86,9 @@ device is the target dev (None if unset); socket the vhost-user path.
 """
 
 PortFile = collections.namedtuple('PortFile', 'port_id data text mtime')
-PortFile.__doc__ = """One port file: data is the parsed JSON object, or None
-when the file does not parse as one; text is its content; mtime when it
-was last written (seconds since the epoch)."""
+PortFile.__doc__ = """One port file: data is the parsed JSON object, or
+port_request.UNREADABLE when the file does not parse as one; text is its
+content; mtime when it was last written (seconds since the epoch)."""
 
 Leftover = collections.namedtuple('Leftover', 'name port_id mtime')
 Leftover.__doc__ = """A temporary file of a port that no writer renamed."""
@@ -97,7 +98,7 @@ class Finding(collections.namedtuple('Finding',
                                      'kind port_id detail interface')):
     """One disagreement; port_id is None for a MISSING_FILE."""
 
-    def as_dict(self):
+    def as_dict(self) -> ty.Dict[str, ty.Any]:
         found = {'kind': self.kind, 'port_id': self.port_id,
                  'detail': self.detail}
         if self.interface is not None:
@@ -105,7 +106,7 @@ class Finding(collections.namedtuple('Finding',
         return found
 
 
-def domain_interfaces(domain_xml):
+def domain_interfaces(domain_xml: str) -> ty.List[Interface]:
     """The interfaces of one domain, from its XML description."""
     root = etree.fromstring(domain_xml)
     uuid = root.findtext('uuid')
@@ -117,7 +118,7 @@ def domain_interfaces(domain_xml):
         source = node.find('source')
         interfaces.append(Interface(
             domain_uuid=uuid, domain_name=name,
-            mac=mac.get('address').lower() if mac is not None else None,
+            mac=_lower(mac.get('address') if mac is not None else None),
             kind=node.get('type'),
             device=target.get('dev') if target is not None else None,
             socket=(source.get('path') if source is not None and
@@ -125,7 +126,11 @@ def domain_interfaces(domain_xml):
     return interfaces
 
 
-def libvirt_interfaces(uri):
+def _lower(text: ty.Optional[str]) -> ty.Optional[str]:
+    return text.lower() if text is not None else None
+
+
+def libvirt_interfaces(uri: str) -> ty.List[Interface]:
     """The interfaces of every domain, running or not, of a libvirt host.
 
     :raises: exception.AuditSourceError when libvirt-python is missing or
@@ -147,59 +152,52 @@ def libvirt_interfaces(uri):
         raise exception.AuditSourceError(source=uri, reason=str(exc))
 
 
-def _mtime(path):
+def _mtime(path: str) -> ty.Optional[float]:
     try:
         return os.stat(path).st_mtime
     except FileNotFoundError:
         return None  # removed meanwhile
 
 
-def read_port_files(port_dir):
+def read_port_files(port_dir: str) -> ty.List[PortFile]:
     """Every port file of the directory (UUID-named regular files)."""
     files = []
     for name in sorted(os.listdir(port_dir)):
-        if not validate.is_canonical_uuid(name):
+        if not osvt_validate.is_canonical_uuid(name):
             continue  # the agent ignores it too (temporary files, say)
         mtime = _mtime(os.path.join(port_dir, name))
         text = port_file.read(port_dir, name)
         if text is None or mtime is None:
             continue  # removed meanwhile
-        files.append(PortFile(name, parse(text), text, mtime))
+        files.append(PortFile(name, port_request.parse(text), text, mtime))
     return files
 
 
-def parse(text):
-    """A port file's JSON object, or None when it is not one."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def read_leftovers(port_dir):
+def read_leftovers(port_dir: str) -> ty.List[Leftover]:
     """The temporary files of the directory (see port_file.stage)."""
     leftovers = []
     for name in sorted(os.listdir(port_dir)):
-        if port_file.is_temp_name(name):
+        port_id = port_file.temp_port_id(name)
+        if port_id is not None:
             mtime = _mtime(os.path.join(port_dir, name))
             if mtime is not None:
-                leftovers.append(Leftover(name, port_file.temp_port_id(name),
-                                          mtime))
+                leftovers.append(Leftover(name, port_id, mtime))
     return leftovers
 
 
-def interface_of(port_data, interfaces):
+def interface_of(port_data: ty.Mapping[str, ty.Any],
+                 interfaces: ty.Iterable[Interface]
+                 ) -> ty.Optional[Interface]:
     """The domain interface a port file belongs to, or None."""
-    key = _key(port_data.get(c.KEY_INSTANCE_ID),
-               port_data.get(c.KEY_MAC_ADDRESS))
+    key = _key(port_data.get(constants.KEY_INSTANCE_ID),
+               port_data.get(constants.KEY_MAC_ADDRESS))
     for interface in interfaces:
         if _key(interface.domain_uuid, interface.mac) == key:
             return interface
     return None
 
 
-def looks_like_vrouter(interface):
+def looks_like_vrouter(interface: Interface) -> bool:
     """Whether an interface without a port file is probably a vRouter port.
 
     Nova names a Neutron port's tap 'tap<port id>' and the vRouter's
@@ -214,47 +212,61 @@ def looks_like_vrouter(interface):
     return False
 
 
-def _key(instance_id, mac):
+def _key(instance_id: ty.Any, mac: ty.Any) -> ty.Tuple[ty.Any, str]:
     return instance_id, (mac or '').lower()
 
 
-def _agent_skips(data, device_exists):
+DeviceExists = ty.Callable[[ty.Any], bool]
+
+
+def _agent_skips(data: ty.Mapping[str, ty.Any],
+                 device_exists: DeviceExists) -> bool:
     """Whether a kernel-mode agent starting now would skip this port."""
-    if data.get(c.KEY_TYPE) == c.PORT_TYPE_ESXI:
+    if data.get(constants.KEY_TYPE) == constants.PORT_TYPE_ESXI:
         return False
-    if c.KEY_VHOSTUSER_MODE in data:
+    if constants.KEY_VHOSTUSER_MODE in data:
         return False  # a DPDK port: no kernel netdev to look for
-    return not device_exists(data.get(c.KEY_SYSTEM_NAME))
+    return not device_exists(data.get(constants.KEY_SYSTEM_NAME))
 
 
-def default_device_exists(name):
-    return (validate.is_device_name(name) and
-            os.path.exists(os.path.join('/sys/class/net', name)))
+def devices_in(sysfs_root: str) -> DeviceExists:
+    """name -> whether the network device exists, by sysfs.
+
+    :param sysfs_root: where sysfs is mounted ([os_vif_vrouter] sysfs_root)
+    """
+    net = os.path.join(sysfs_root, 'class', 'net')
+
+    def device_exists(name: ty.Any) -> bool:
+        return (osvt_validate.is_device_name(name) and
+                os.path.exists(os.path.join(net, name)))
+
+    return device_exists
 
 
-def audit(port_files, interfaces, client, device_exists=None,
-          leftovers=()):
+def audit(port_files: ty.Iterable[PortFile],
+          interfaces: ty.Iterable[Interface], client: ty.Any,
+          device_exists: DeviceExists,
+          leftovers: ty.Iterable[Leftover] = ()) -> ty.List[Finding]:
     """Compare a host's port files, domain interfaces and registrations.
 
     :param port_files: list of PortFile
     :param interfaces: list of Interface, of every domain of the host
     :param client: an AgentClient, or None not to ask the agent
-    :param device_exists: name -> bool (default: /sys/class/net)
+    :param device_exists: name -> bool (see :func:`devices_in`)
     :param leftovers: list of Leftover
     :returns: list of Finding, sorted by kind
     """
-    device_exists = device_exists or default_device_exists
     by_key = {_key(i.domain_uuid, i.mac): i for i in interfaces}
     matched = set()
     findings = []
     agent_ok = client is not None
     for pf in port_files:
-        if pf.data is None:
+        if pf.data is port_request.UNREADABLE:
             findings.append(Finding(UNREADABLE_FILE, pf.port_id,
                                     'not a JSON object', None))
             continue
-        key = _key(pf.data.get(c.KEY_INSTANCE_ID),
-                   pf.data.get(c.KEY_MAC_ADDRESS))
+        key = _key(pf.data.get(constants.KEY_INSTANCE_ID),
+                   pf.data.get(constants.KEY_MAC_ADDRESS))
         interface = by_key.get(key)
         if interface is None:
             findings.append(Finding(
@@ -276,7 +288,8 @@ def audit(port_files, interfaces, client, device_exists=None,
         if _agent_skips(pf.data, device_exists):
             findings.append(Finding(
                 AGENT_WOULD_SKIP, pf.port_id,
-                'device %s does not exist' % pf.data.get(c.KEY_SYSTEM_NAME),
+                'device %s does not exist'
+                % pf.data.get(constants.KEY_SYSTEM_NAME),
                 interface))
     for leftover in leftovers:
         findings.append(Finding(
@@ -295,7 +308,9 @@ def audit(port_files, interfaces, client, device_exists=None,
                                            f.port_id or ''))
 
 
-def agent_exposure(port, sockets=None):
+def agent_exposure(port: int,
+                   sockets: ty.Optional[ty.List[tcp_sockets.Socket]] = None
+                   ) -> ty.List[Finding]:
     """Findings for the agent's port listening on more than loopback.
 
     :param sockets: tcp_sockets.read() (default: read now)

@@ -19,6 +19,7 @@ without waiting.
 """
 
 import time
+import typing as ty
 
 INITIAL_DELAY = 0.05
 MAX_DELAY = 2.0
@@ -31,21 +32,31 @@ class GaveUp(Exception):
     :ivar last_error: the last exception retried on, or None
     """
 
-    def __init__(self, waited, last_error=None):
+    def __init__(self, waited: float,
+                 last_error: ty.Optional[BaseException] = None) -> None:
         super().__init__('gave up after %.1f s' % waited)
         self.waited = waited
         self.last_error = last_error
 
 
-def _delays(initial, maximum):
+def _delays(initial: float, maximum: float) -> ty.Iterator[float]:
     delay = initial
     while True:
         yield delay
         delay = min(delay * 2, maximum)
 
 
-def retry(func, retry_on, timeout, initial=INITIAL_DELAY, maximum=MAX_DELAY,
-          clock=None, sleep=None):
+Clock = ty.Optional[ty.Callable[[], float]]
+Sleep = ty.Optional[ty.Callable[[float], None]]
+T = ty.TypeVar('T')
+
+
+def retry(func: ty.Callable[[], T],
+          retry_on: ty.Union[ty.Type[BaseException],
+                             ty.Tuple[ty.Type[BaseException], ...]],
+          timeout: float, initial: float = INITIAL_DELAY,
+          maximum: float = MAX_DELAY, clock: Clock = None,
+          sleep: Sleep = None) -> ty.Tuple[T, float]:
     """Call func() until it does not raise retry_on, for timeout seconds.
 
     Sleeps initial, 2*initial, ... up to maximum between attempts, never
@@ -70,8 +81,9 @@ def retry(func, retry_on, timeout, initial=INITIAL_DELAY, maximum=MAX_DELAY,
             sleep(min(next(delays), remaining))
 
 
-def wait_for(predicate, timeout, initial=INITIAL_DELAY, maximum=MAX_DELAY,
-             clock=None, sleep=None):
+def wait_for(predicate: ty.Callable[[], bool], timeout: float,
+             initial: float = INITIAL_DELAY, maximum: float = MAX_DELAY,
+             clock: Clock = None, sleep: Sleep = None) -> float:
     """Wait until predicate() is true, for at most timeout seconds.
 
     :returns: seconds waited
@@ -80,7 +92,7 @@ def wait_for(predicate, timeout, initial=INITIAL_DELAY, maximum=MAX_DELAY,
     class _NotYet(Exception):
         pass
 
-    def check():
+    def check() -> None:
         if not predicate():
             raise _NotYet()
 

@@ -12,13 +12,21 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Names and fixed values shared by the plugin, its CLI and its tests."""
+"""Names and fixed values shared by the plugin, its CLI and its tests.
 
-# os-vif plugin names (entry points in the os_vif namespace).  Both load
-# VRouterPlugin: 'vrouter' is what Nova uses for the kernel datapath and
-# offload, 'contrail_vrouter' for the DPDK datapath.
-PLUGIN_VROUTER = 'vrouter'
-PLUGIN_CONTRAIL_VROUTER = 'contrail_vrouter'
+The values of the Neutron binding are os_vif_translate.binding's, and the
+vhost-user modes of os-vif's objects are os-vif's own
+(``os_vif.objects.fields.VIFVHostUserMode``).
+"""
+
+from os_vif_translate import binding
+
+# os-vif plugin names (entry points in the os_vif namespace), the ones the
+# translation library puts in VIF.plugin.  Both load VRouterPlugin:
+# 'vrouter' is what Nova uses for the kernel datapath and offload,
+# 'contrail_vrouter' for the DPDK datapath.
+PLUGIN_VROUTER = binding.PLUGIN_VROUTER
+PLUGIN_CONTRAIL_VROUTER = binding.PLUGIN_CONTRAIL_VROUTER
 PLUGIN_NAMES = (PLUGIN_VROUTER, PLUGIN_CONTRAIL_VROUTER)
 
 # Config groups: one for both plugin names, so the agent is configured
@@ -69,12 +77,9 @@ NO_VLAN = -1
 NO_IPV4_ADDRESS = '0.0.0.0'
 NO_IPV6_ADDRESS = '::'
 
-# Values of 'vhostuser-mode'.
+# Values of the agent's 'vhostuser-mode' (os-vif's VIFVHostUser.mode is the
+# mode of QEMU's end, the other way round).
 # 0: the vRouter listens on the socket, QEMU connects (os-vif mode 'client').
 VHOSTUSER_MODE_VROUTER_SERVER = 0
 # 1: QEMU listens, the vRouter connects (os-vif mode 'server').
 VHOSTUSER_MODE_VROUTER_CLIENT = 1
-
-# os-vif VIFVHostUser.mode: the mode of QEMU's end of the socket.
-OSVIF_VHOSTUSER_MODE_SERVER = 'server'
-OSVIF_VHOSTUSER_MODE_CLIENT = 'client'

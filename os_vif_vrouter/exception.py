@@ -20,13 +20,23 @@ raise site of this package and checks the keywords against the template.
 Errors about one port name it, so that the message Nova records in the
 instance fault is enough to find the port.
 
+A port id or a device name the plugin is given is checked as the
+translation library checks it, and refused with its error
+(``os_vif_translate.exception.InvalidPortId``, ``InvalidDeviceName``):
+one definition for both packages.  :data:`PLUGIN_ERRORS` is every typed
+error the plugin raises.
+
 What ``plug`` and ``unplug`` raise are :class:`VRouterPlugError` and
 :class:`VRouterUnplugError`, subclasses of os-vif's ``PlugException`` and
 ``UnplugException``, with the original typed error as ``__cause__`` and
 in the ``error`` attribute.
 """
 
+import typing as ty
+
 from os_vif import exception as osv_exception
+
+from os_vif_translate import exception as osvt_exception
 
 
 class VRouterException(osv_exception.ExceptionBase):
@@ -35,18 +45,8 @@ class VRouterException(osv_exception.ExceptionBase):
 
 # Invalid input: what we were asked to plug cannot be sent to the agent.
 
-class InvalidPortId(VRouterException):
-    msg_fmt = ('Invalid port id %(port_id)r: a port id must be a canonical '
-               'lower-case UUID (8-4-4-4-12 hex digits)')
-
-
 class InvalidPortData(VRouterException):
     msg_fmt = 'Invalid data for vRouter port %(port_id)s: %(reason)s'
-
-
-class InvalidDeviceName(VRouterException):
-    msg_fmt = ('Invalid network device name %(name)r: a Linux interface '
-               'name is 1 to 15 characters without "/", ":" or white space')
 
 
 class InvalidPortDirectory(VRouterException):
@@ -166,12 +166,12 @@ class AgentRequestFailed(AgentError):
                '%(request)s: %(error)s')
 
     @property
-    def status(self):
+    def status(self) -> int:
         """The HTTP status code the agent answered."""
         return self.kwargs['status']
 
     @property
-    def agent_message(self):
+    def agent_message(self) -> str:
         """The agent's error message, without its '{ ... }' wrapping."""
         return self.kwargs['error']
 
@@ -187,11 +187,16 @@ class AuditSourceError(VRouterException):
     msg_fmt = 'Cannot read the domains of %(source)s: %(reason)s'
 
 
+# Every typed error of the plugin: its own, and the translation library's
+# for a port id or device name.
+PLUGIN_ERRORS = (VRouterException, osvt_exception.TranslationError)
+
+
 class VRouterPlugError(osv_exception.PlugException):
     msg_fmt = 'Failed to plug vRouter port %(port_id)s: %(reason)s'
 
     @property
-    def error(self):
+    def error(self) -> ty.Optional[BaseException]:
         """The typed error that made the plug fail."""
         return self.__cause__
 
@@ -200,6 +205,6 @@ class VRouterUnplugError(osv_exception.UnplugException):
     msg_fmt = 'Failed to unplug vRouter port %(port_id)s: %(reason)s'
 
     @property
-    def error(self):
+    def error(self) -> ty.Optional[BaseException]:
         """The typed error that made the unplug fail."""
         return self.__cause__

@@ -28,25 +28,26 @@ while another process waits on it would let two holders in.
 """
 
 import os
+import typing as ty
 
 from oslo_concurrency import lockutils
 
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOCK_PREFIX = 'vrouter-port-'
 
 
-def lock_path_of(conf):
+def lock_path_of(conf: ty.Any) -> ty.Optional[str]:
     """``[oslo_concurrency] lock_path`` of conf (registers the option)."""
     return lockutils.get_lock_path(conf)
 
 
-def lock_name(port_id):
-    return LOCK_PREFIX + validate.port_id(port_id)
+def lock_name(port_id: str) -> str:
+    """The lock's name (and file name): port_id is a checked port id."""
+    return LOCK_PREFIX + port_id
 
 
-def _give_to_directory_owner(lock_path, name):
+def _give_to_directory_owner(lock_path: str, name: str) -> None:
     """Create the lock file owned by the owner of lock_path.
 
     The CLIs run as root, nova-compute as its own user: a lock file root
@@ -68,9 +69,10 @@ def _give_to_directory_owner(lock_path, name):
         os.close(fd)
 
 
-def port_lock(port_id, lock_path):
+def port_lock(port_id: str, lock_path: ty.Optional[str]) -> '_Locked':
     """The lock of one port: a context manager.
 
+    :param port_id: a checked port id (see os_vif_vrouter.ports)
     :param lock_path: ``[oslo_concurrency] lock_path``
     :raises: LockPathNotSet, PortLockError (on entering)
     """
@@ -88,13 +90,13 @@ def port_lock(port_id, lock_path):
 class _Locked(object):
     """lockutils.lock, with its OSErrors made typed."""
 
-    def __init__(self, name, lock_path, port_id):
+    def __init__(self, name: str, lock_path: str, port_id: str) -> None:
         self._lock = lockutils.lock(name, external=True, lock_path=lock_path,
                                     do_log=False)
         self._lock_path = lock_path
         self._port_id = port_id
 
-    def __enter__(self):
+    def __enter__(self) -> ty.Any:
         try:
             return self._lock.__enter__()
         except OSError as exc:
@@ -102,5 +104,5 @@ class _Locked(object):
                                           path=self._lock_path,
                                           reason=exc.strerror or str(exc))
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: ty.Any) -> ty.Any:
         return self._lock.__exit__(*exc_info)

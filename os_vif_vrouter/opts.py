@@ -21,6 +21,7 @@ options).
 """
 
 import copy
+import typing as ty
 
 from oslo_config import cfg
 from oslo_privsep import capabilities
@@ -114,7 +115,8 @@ host_opts = [
         'sysfs_root',
         default=constants.DEFAULT_SYSFS_ROOT,
         help='Where the host\'s sysfs is mounted, for finding VF '
-             'representors: /sys, unless nova-compute runs in a container '
+             'representors and, in vrouter-port-audit, the network devices '
+             'of the ports: /sys, unless nova-compute runs in a container '
              'that mounts it elsewhere (tests point it at a fake tree).'),
 ]
 
@@ -135,12 +137,12 @@ audit_opts = [
 ALL_OPTS = agent_opts + host_opts + audit_opts
 
 
-def listener_uid(group):
+def listener_uid(group: ty.Any) -> ty.Optional[int]:
     """The uid the agent's listener must belong to, None for no check."""
     return group.agent_listener_uid if group.agent_listener_check else None
 
 
-def register_opts(conf=cfg.CONF):
+def register_opts(conf: cfg.ConfigOpts = cfg.CONF) -> ty.Any:
     """Register the plugin's options in ``[os_vif_vrouter]`` (idempotent).
     """
     group = cfg.OptGroup(constants.CONFIG_GROUP,
@@ -149,7 +151,7 @@ def register_opts(conf=cfg.CONF):
     return getattr(conf, constants.CONFIG_GROUP)
 
 
-def list_opts():
+def list_opts() -> ty.List[ty.Tuple[str, ty.List[cfg.Opt]]]:
     """The options, for oslo-config-generator (namespace os_vif_vrouter)."""
     # The sample shows the capabilities our context keeps, by name (the
     # context sets them as the default at run time).

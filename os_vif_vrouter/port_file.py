@@ -18,7 +18,8 @@ These functions do the file I/O themselves and must run with the rights
 the port directory needs: the plugin calls them through the privileged
 entrypoints of :mod:`os_vif_vrouter.privileged`; the CLI, run as root
 like the classic ``vrouter-port-control``, runs those entrypoints in its
-own process.
+own process.  They trust their arguments: the entrypoints checked the
+port directory (absolute, normalised) and the port id (a canonical UUID).
 
 A port file is replaced atomically and durably (see :func:`write`): the
 agent replays every UUID-named file when it starts, and a truncated file
@@ -28,11 +29,12 @@ and left empty files after a crash; the agent then deleted the VIF).
 
 import os
 import re
+import typing as ty
 
 from oslo_log import log as logging
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -45,34 +47,33 @@ _DIR_MODE = 0o755
 _ANY_TEMP_RE = re.compile(r'\A\.([0-9a-f-]{36})\.[0-9a-f]{12}\.tmp\Z')
 
 
-def path_of(port_dir, port_id):
-    """The file of a port: <port_dir>/<port_id>, both validated."""
-    return os.path.join(validate.port_directory(port_dir),
-                        validate.port_id(port_id))
+def path_of(port_dir: str, port_id: str) -> str:
+    """The file of a port: <port_dir>/<port_id>."""
+    return os.path.join(port_dir, port_id)
 
 
-def _error(action, path, exc):
+def _error(action: str, path: str,
+           exc: OSError) -> exception.PortFileError:
     return exception.PortFileError(action=action, path=path,
                                    reason=exc.strerror or str(exc))
 
 
-def temp_name_pattern(port_id):
+def temp_name_pattern(port_id: str) -> ty.Pattern[str]:
     """What the temporary files of a port are called: .<id>.<hex>.tmp."""
     return re.compile(r'\A\.%s\.[0-9a-f]{12}\.tmp\Z' % re.escape(port_id))
 
 
-def is_temp_name(name):
-    """Whether name is a temporary file of some port (kept or left)."""
+def temp_port_id(name: str) -> ty.Optional[str]:
+    """The port a temporary file (kept or left) belongs to, None when name
+    is not a port's temporary file.
+    """
     match = _ANY_TEMP_RE.match(name)
-    return match is not None and validate.is_canonical_uuid(match.group(1))
+    if match is None or not osvt_validate.is_canonical_uuid(match.group(1)):
+        return None
+    return match.group(1)
 
 
-def temp_port_id(name):
-    """The port a temporary file name belongs to (see is_temp_name)."""
-    return _ANY_TEMP_RE.match(name).group(1)
-
-
-def _open_temp(port_dir, port_id):
+def _open_temp(port_dir: str, port_id: str) -> ty.Tuple[int, str]:
     """Create the temporary file in port_dir; create port_dir if missing.
 
     The temporary file must be in the same directory as the port file:
@@ -92,13 +93,13 @@ def _open_temp(port_dir, port_id):
         return os.open(temp, flags, _FILE_MODE), temp
 
 
-def _write_all(fd, data):
+def _write_all(fd: int, data: bytes) -> None:
     written = 0
     while written < len(data):
         written += os.write(fd, data[written:written + _CHUNK])
 
 
-def _fsync_dir(port_dir):
+def _fsync_dir(port_dir: str) -> None:
     fd = os.open(port_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
@@ -106,7 +107,8 @@ def _fsync_dir(port_dir):
         os.close(fd)
 
 
-def remove_leftovers(port_dir, port_id, keep=None):
+def remove_leftovers(port_dir: str, port_id: str,
+                     keep: ty.Optional[str] = None) -> ty.List[str]:
     """Remove the temporary files a killed writer left for port_id.
 
     Only safe under the port's lock (no other writer of the port is
@@ -115,9 +117,8 @@ def remove_leftovers(port_dir, port_id, keep=None):
     :param keep: a temporary file name not to remove
     :returns: the names removed
     """
-    pattern = temp_name_pattern(validate.port_id(port_id))
-    port_dir = validate.port_directory(port_dir)
-    removed = []
+    pattern = temp_name_pattern(port_id)
+    removed: ty.List[str] = []
     try:
         names = os.listdir(port_dir)
     except FileNotFoundError:
@@ -129,7 +130,7 @@ def remove_leftovers(port_dir, port_id, keep=None):
     return removed
 
 
-def stage(port_dir, port_id, data):
+def stage(port_dir: str, port_id: str, data: bytes) -> str:
     """Write data (bytes) durably to a new temporary file of the port.
 
     The first half of :func:`write`: nothing the agent reads changes, so a
@@ -139,10 +140,9 @@ def stage(port_dir, port_id, data):
     port's leftover temporary files (a killed writer's) are removed.
 
     :returns: the temporary file's name (in port_dir)
-    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    :raises: exception.PortFileError
     """
     path = path_of(port_dir, port_id)
-    port_dir = os.path.dirname(path)
     try:
         fd, temp = _open_temp(port_dir, port_id)
     except OSError as exc:
@@ -161,16 +161,16 @@ def stage(port_dir, port_id, data):
     return os.path.basename(temp)
 
 
-def _staged_path(port_dir, port_id, temp_name):
+def _staged_path(port_dir: str, port_id: str, temp_name: ty.Any) -> str:
     if not isinstance(temp_name, str) or not temp_name_pattern(
             port_id).match(temp_name):
         raise exception.PortFileError(
             action='commit', path=path_of(port_dir, port_id),
             reason='%r is not a temporary file of this port' % (temp_name,))
-    return os.path.join(validate.port_directory(port_dir), temp_name)
+    return os.path.join(port_dir, temp_name)
 
 
-def commit(port_dir, port_id, temp_name):
+def commit(port_dir: str, port_id: str, temp_name: str) -> None:
     """Rename a staged file over the port file; sync the directory.
 
     :raises: exception.PortFileError
@@ -183,17 +183,17 @@ def commit(port_dir, port_id, temp_name):
         _unlink_quietly(temp)
         raise _error('write', path, exc)
     try:
-        _fsync_dir(os.path.dirname(path))
+        _fsync_dir(port_dir)
     except OSError as exc:
         raise _error('sync the directory of', path, exc)
 
 
-def discard(port_dir, port_id, temp_name):
+def discard(port_dir: str, port_id: str, temp_name: str) -> None:
     """Remove a staged file that will not be committed."""
     _unlink_quietly(_staged_path(port_dir, port_id, temp_name))
 
 
-def write(port_dir, port_id, data):
+def write(port_dir: str, port_id: str, data: bytes) -> None:
     """Replace the file of a port with data (bytes), atomically, durably.
 
     Write a temporary file in the same directory, fsync it, rename it over
@@ -203,12 +203,12 @@ def write(port_dir, port_id, data):
     (without it, a power loss can leave the new name on an empty file);
     the second makes the rename itself durable.
 
-    :raises: exception.PortFileError, InvalidPortId, InvalidPortDirectory
+    :raises: exception.PortFileError
     """
     commit(port_dir, port_id, stage(port_dir, port_id, data))
 
 
-def _unlink_quietly(path):
+def _unlink_quietly(path: str) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -220,7 +220,7 @@ def _unlink_quietly(path):
                   {'path': path, 'error': exc})
 
 
-def read(port_dir, port_id):
+def read(port_dir: str, port_id: str) -> ty.Optional[str]:
     """The content of a port's file as text, or None when it has none.
 
     :raises: exception.PortFileError (unreadable, or bigger than MAX_SIZE)
@@ -242,7 +242,7 @@ def read(port_dir, port_id):
     return data.decode('utf-8', errors='replace')
 
 
-def remove(port_dir, port_id):
+def remove(port_dir: str, port_id: str) -> bool:
     """Remove a port's file, and its leftover temporary files; True if
     there was a port file.
 
@@ -260,7 +260,7 @@ def remove(port_dir, port_id):
     except OSError as exc:
         raise _error('remove', path, exc)
     try:
-        _fsync_dir(os.path.dirname(path))
+        _fsync_dir(port_dir)
     except OSError as exc:
         raise _error('sync the directory of', path, exc)
     return True

@@ -40,9 +40,10 @@ removed with the port's other leftovers.
 """
 
 import time
+import typing as ty
 
 from os_vif_vrouter import audit
-from os_vif_vrouter import constants as c
+from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import privileged
@@ -52,8 +53,15 @@ class _NotProven(Exception):
     """Why a finding is left as it is."""
 
 
-def repair(findings, port_files, client, port_dir, lock_path, grace_period,
-           list_interfaces, leftovers=(), now=None):
+Findings = ty.List[audit.Finding]
+
+
+def repair(findings: ty.Iterable[audit.Finding],
+           port_files: ty.Iterable[audit.PortFile], client: ty.Any,
+           port_dir: str, lock_path: ty.Optional[str], grace_period: float,
+           list_interfaces: ty.Callable[[], ty.List[audit.Interface]],
+           leftovers: ty.Iterable[audit.Leftover] = (),
+           now: ty.Optional[float] = None) -> ty.Tuple[Findings, Findings]:
     """Repair what can be proven; return (repaired, left) lists of Finding.
 
     :param port_files: the audit's PortFile list
@@ -64,21 +72,27 @@ def repair(findings, port_files, client, port_dir, lock_path, grace_period,
     """
     now = time.time() if now is None else now
     files = {pf.port_id: pf for pf in port_files}
-    repaired, left = [], []
+    repaired: Findings = []
+    left: Findings = []
     for finding in findings:
         if finding.kind not in audit.REPAIRABLE:
             left.append(finding)
             continue
         try:
             if finding.kind == audit.TEMP_LEFTOVER:
-                ages = [now - leftover.mtime for leftover in leftovers
-                        if leftover.port_id == finding.port_id]
-                _check_age(min(ages), grace_period)
+                _check_leftovers(finding.port_id, leftovers, now,
+                                 grace_period)
+                with locks.port_lock(finding.port_id, lock_path):
+                    # Under the lock no writer of the port is running:
+                    # every temporary file of the port is a leftover.
+                    privileged.remove_port_leftovers(port_dir,
+                                                     finding.port_id)
             else:
-                _check_provable(files[finding.port_id], now, grace_period)
-            with locks.port_lock(finding.port_id, lock_path):
-                _repair_one(finding, files.get(finding.port_id), client,
-                            port_dir, list_interfaces)
+                port = _provable(files.get(finding.port_id), now,
+                                 grace_period)
+                with locks.port_lock(finding.port_id, lock_path):
+                    _repair_port(finding, port, client, port_dir,
+                                 list_interfaces)
         except _NotProven as reason:
             left.append(finding._replace(
                 detail='%s; not repaired: %s' % (finding.detail, reason)))
@@ -91,28 +105,42 @@ def repair(findings, port_files, client, port_dir, lock_path, grace_period,
     return repaired, left
 
 
-def _check_age(age, grace_period):
+def _check_age(age: float, grace_period: float) -> None:
     if age < grace_period:
         raise _NotProven('written %.0f s ago, within the grace period of '
                          '%.0f s (a plug may still be on its way)'
                          % (age, grace_period))
 
 
-def _check_provable(port, now, grace_period):
-    port_type = port.data.get(c.KEY_TYPE)
-    if port_type != c.PORT_TYPE_VM:
+def _check_leftovers(port_id: str, leftovers: ty.Iterable[audit.Leftover],
+                     now: float, grace_period: float) -> None:
+    ages = [now - leftover.mtime for leftover in leftovers
+            if leftover.port_id == port_id]
+    if not ages:
+        raise _NotProven('no temporary file of the port was read')
+    _check_age(min(ages), grace_period)
+
+
+def _provable(port: ty.Optional[audit.PortFile], now: float,
+              grace_period: float) -> audit.PortFile:
+    """The port file of a finding, if it may be repaired."""
+    if port is None:
+        raise _NotProven('its port file was not read')
+    port_type = port.data.get(constants.KEY_TYPE)
+    if port_type != constants.PORT_TYPE_VM:
         raise _NotProven('a port of type %r is not a VM port: another '
                          'client of the agent owns it' % (port_type,))
     _check_age(now - port.mtime, grace_period)
+    return port
 
 
-def _repair_one(finding, port, client, port_dir, list_interfaces):
-    """Check again under the port's lock, then repair."""
-    if finding.kind == audit.TEMP_LEFTOVER:
-        # Under the lock no writer of the port is running: every
-        # temporary file of the port is a leftover.
-        privileged.remove_port_leftovers(port_dir, finding.port_id)
-        return
+def _repair_port(finding: audit.Finding, port: audit.PortFile,
+                 client: ty.Any, port_dir: str,
+                 list_interfaces: ty.Callable[[], ty.List[audit.Interface]]
+                 ) -> None:
+    """Check a stale file or a lost registration again under the port's
+    lock, then repair it.
+    """
     text = privileged.read_port_file(port_dir, finding.port_id)
     if text != port.text:
         raise _NotProven('the port file changed or was removed since the '

@@ -36,11 +36,12 @@ Everything here only reads sysfs and the map file: no privilege needed.
 import errno
 import os
 import re
+import typing as ty
 
 from oslo_log import log as logging
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
-from os_vif_vrouter import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ SOURCE_MAP = 'map'
 SOURCE_PROFILE = 'profile'
 
 
-def _read_attr(path):
+def _read_attr(path: str) -> ty.Optional[str]:
     """A sysfs attribute, stripped; None if absent or not supported.
 
     phys_port_name and phys_switch_id raise EOPNOTSUPP on netdevs whose
@@ -80,18 +81,19 @@ class Resolver(object):
     :param map_path: the vendor map file
     """
 
-    def __init__(self, sysfs_root='/sys', map_path=None):
+    def __init__(self, sysfs_root: str = '/sys',
+                 map_path: ty.Optional[str] = None) -> None:
         self.sysfs_root = sysfs_root
         self.map_path = map_path
 
-    def _pci_dir(self, address):
+    def _pci_dir(self, address: str) -> str:
         return os.path.join(self.sysfs_root, 'bus', 'pci', 'devices',
                             address)
 
-    def _net_dir(self):
+    def _net_dir(self) -> str:
         return os.path.join(self.sysfs_root, 'class', 'net')
 
-    def from_switchdev(self, vf_address):
+    def from_switchdev(self, vf_address: str) -> ty.Optional[str]:
         """The representor by the kernel's switchdev attributes, or None.
 
         :raises: RepresentorLookupError if sysfs cannot be read
@@ -103,7 +105,7 @@ class Resolver(object):
                 vf_address=vf_address, path=exc.filename or self.sysfs_root,
                 reason=exc.strerror or str(exc))
 
-    def _from_switchdev(self, vf_address):
+    def _from_switchdev(self, vf_address: str) -> ty.Optional[str]:
         physfn = os.path.join(self._pci_dir(vf_address), 'physfn')
         try:
             pf_address = os.path.basename(os.readlink(physfn))
@@ -141,7 +143,7 @@ class Resolver(object):
         return None
 
     @staticmethod
-    def _vf_number(pf_dir, vf_address):
+    def _vf_number(pf_dir: str, vf_address: str) -> ty.Optional[int]:
         """N of the PF's virtfn<N> link that points at the VF."""
         try:
             names = os.listdir(pf_dir)
@@ -160,7 +162,7 @@ class Resolver(object):
         return None
 
     @staticmethod
-    def _pf_switch_id(pf_dir):
+    def _pf_switch_id(pf_dir: str) -> ty.Optional[str]:
         """phys_switch_id of the PF's netdev (its uplink representor)."""
         try:
             netdevs = sorted(os.listdir(os.path.join(pf_dir, 'net')))
@@ -173,7 +175,7 @@ class Resolver(object):
                 return switch_id
         return None
 
-    def from_map(self, vf_address):
+    def from_map(self, vf_address: str) -> ty.Optional[str]:
         """The representor by the vendor map, or None.
 
         :raises: RepresentorLookupError if the map exists but is unreadable
@@ -203,17 +205,19 @@ class Resolver(object):
                 return fields[2]
         return None
 
-    def resolve(self, port_id, vf_address, fallback_name):
+    def resolve(self, port_id: str, vf_address: str,
+                fallback_name: ty.Optional[str]) -> ty.Tuple[str, str]:
         """The representor of a VF, and where it was found.
 
         :param port_id: for error messages
-        :param vf_address: the VF's PCI address
-        :param fallback_name: the port profile's representor_name (or None)
+        :param vf_address: the VF's PCI address, checked, in lower case
+        :param fallback_name: the port profile's representor_name, a
+            checked device name (or None)
         :returns: (netdev name, one of SOURCE_*)
-        :raises: RepresentorNotFound, RepresentorLookupError, InvalidPortData,
-            InvalidDeviceName (a name found is not a valid device name)
+        :raises: RepresentorNotFound, RepresentorLookupError,
+            InvalidDeviceName (os_vif_translate's: a name found on the
+            host is not a valid device name)
         """
-        vf_address = validate.pci_address(port_id, vf_address)
         for source, lookup in ((SOURCE_SWITCHDEV, self.from_switchdev),
                                (SOURCE_MAP, self.from_map)):
             name = lookup(vf_address)
@@ -222,9 +226,9 @@ class Resolver(object):
                           '%(source)s: %(name)s',
                           {'vf': vf_address, 'port': port_id,
                            'source': source, 'name': name})
-                return validate.device_name(name), source
+                return osvt_validate.device_name(port_id, name), source
         if fallback_name:
-            return validate.device_name(fallback_name), SOURCE_PROFILE
+            return fallback_name, SOURCE_PROFILE
         raise exception.RepresentorNotFound(
             port_id=port_id, vf_address=vf_address,
             looked_in='%s (switchdev), %s' % (self.sysfs_root,

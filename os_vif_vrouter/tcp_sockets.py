@@ -31,6 +31,7 @@ import ipaddress
 import os
 import socket
 import struct
+import typing as ty
 
 LISTEN = 0x0A
 
@@ -42,7 +43,7 @@ IPv4-mapped IPv6 ones), ports and state as ints."""
 _TABLES = (('tcp', socket.AF_INET), ('tcp6', socket.AF_INET6))
 
 
-def _address(text, family):
+def _address(text: str, family: int) -> ty.Any:
     """An address of the tables: host-order 32-bit words, in hex."""
     words = [int(text[i:i + 8], 16) for i in range(0, len(text), 8)]
     packed = b''.join(struct.pack('=I', word) for word in words)
@@ -51,12 +52,12 @@ def _address(text, family):
     return mapped if mapped is not None else address
 
 
-def _endpoint(text, family):
+def _endpoint(text: str, family: int) -> ty.Tuple[ty.Any, int]:
     address, port = text.split(':')
     return _address(address, family), int(port, 16)
 
 
-def parse(text, family):
+def parse(text: str, family: int) -> ty.List[Socket]:
     """The sockets of one table's text."""
     sockets = []
     for line in text.splitlines()[1:]:
@@ -70,7 +71,7 @@ def parse(text, family):
     return sockets
 
 
-def read(proc_net='/proc/net'):
+def read(proc_net: str = '/proc/net') -> ty.List[Socket]:
     """Every TCP socket of this network namespace.
 
     :raises: OSError when the tables cannot be read
@@ -86,12 +87,13 @@ def read(proc_net='/proc/net'):
     return sockets
 
 
-def listeners(port, sockets):
+def listeners(port: int, sockets: ty.Iterable[Socket]) -> ty.List[Socket]:
     """The sockets listening on a TCP port."""
     return [s for s in sockets if s.state == LISTEN and s.local_port == port]
 
 
-def accepting(address, port, sockets):
+def accepting(address: ty.Any, port: int,
+              sockets: ty.Iterable[Socket]) -> ty.List[Socket]:
     """The listeners a connection to address:port can reach: on that
     address, or on every address (0.0.0.0, ::).
     """
@@ -100,7 +102,8 @@ def accepting(address, port, sockets):
             if s.local_address == address or s.local_address.is_unspecified]
 
 
-def server_end(local, peer, sockets):
+def server_end(local: ty.Sequence[ty.Any], peer: ty.Sequence[ty.Any],
+               sockets: ty.Iterable[Socket]) -> ty.Optional[Socket]:
     """The server end of one of our connections: the socket whose local
     end is our peer and whose remote end is us; None if not on this host.
 
@@ -117,7 +120,7 @@ def server_end(local, peer, sockets):
     return None
 
 
-def exposed(port, sockets):
+def exposed(port: int, sockets: ty.Iterable[Socket]) -> ty.List[Socket]:
     """The listeners of a port on more than loopback."""
     return [s for s in listeners(port, sockets)
             if not s.local_address.is_loopback]

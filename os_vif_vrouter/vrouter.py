@@ -14,20 +14,23 @@
 
 """The vRouter os-vif plugin.
 
-=====================================  ==================  ==============
-os-vif object (from os_vif_translate)  datapath            plug
-=====================================  ==================  ==============
-VIFGeneric                             kernel vRouter      _plug_kernel
-VIFVHostUser, no port profile          DPDK vRouter        _plug_vhostuser
-VIFHostDevice + representor profile    offload, direct     _plug_offload
-VIFVHostUser + representor profile     offload, virtio-    _plug_offload
-                                       forwarder
-=====================================  ==================  ==============
+Each VIF becomes a :class:`~os_vif_vrouter.ports.Port` (plug) or its
+:class:`~os_vif_vrouter.ports.Attachment` (unplug) first, checked as a
+whole; then one private method per datapath does the work:
 
-The representor profile is a ``VIFPortProfileBase`` whose
-``datapath_offload`` is a ``DatapathOffloadRepresentor`` naming the VF
-(``representor_address``) and the device name Nova chose
-(``representor_name``).
+========================  ============================  ===================
+os-vif object (from       datapath                      plug / unplug
+os_vif_translate)
+========================  ============================  ===================
+VIFGeneric                kernel                        _plug_kernel /
+                                                        _unplug_port
+VIFVHostUser, no port     dpdk                          _plug_vhostuser /
+profile                                                 _unplug_port
+VIFHostDevice +           offload-direct                _plug_offload /
+representor profile                                     _unplug_offload
+VIFVHostUser +            offload-virtio-forwarder      _plug_offload /
+representor profile                                     _unplug_offload
+========================  ============================  ===================
 
 NOTE: for virtio-forwarder, the relay (virtio-forwarder's daemon) must
 also attach the port's vhost-user socket to the VF.  Upstream's variant of
@@ -41,54 +44,54 @@ registered with the agent as for ``direct``.
 
 import os
 import threading
+import typing as ty
 
 from os_vif import objects
 from os_vif import plugin
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from os_vif_translate import datapath
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import backoff
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import opts
-from os_vif_vrouter import port_request
+from os_vif_vrouter import ports
 from os_vif_vrouter import privileged
 from os_vif_vrouter import registration
 from os_vif_vrouter import representor
-from os_vif_vrouter import validate
-from os_vif_vrouter import vif_fields
 
 LOG = logging.getLogger(__name__)
 
-# What _log_once has said in this process.
-_LOGGED = set()
-_LOGGED_LOCK = threading.Lock()
 
+class LogOnce(object):
+    """Logs each message once.
 
-def _log_once(level, message, args):
-    """Log a message once per process: the plugin is loaded twice (one
-    instance per os-vif name) and os_vif.initialize() may run again.
+    os-vif loads the plugin under both its names, and os_vif.initialize()
+    may run again: the plugins of a process share one LogOnce
+    (:data:`PROCESS_LOG`), so that what is wrong with the host is said
+    once.
     """
-    text = message % args
-    with _LOGGED_LOCK:
-        if text in _LOGGED:
-            return
-        _LOGGED.add(text)
-    LOG.log(level, '%s', text)
+
+    def __init__(self, logger: ty.Any) -> None:
+        self._logger = logger
+        self._said: ty.Set[str] = set()
+        self._lock = threading.Lock()
+
+    def log(self, level: int, message: str,
+            args: ty.Dict[str, ty.Any]) -> None:
+        text = message % args
+        with self._lock:
+            if text in self._said:
+                return
+            self._said.add(text)
+        self._logger.log(level, '%s', text)
 
 
-# vhostuser-mode for the agent, by os-vif's VIFVHostUser.mode (the mode of
-# QEMU's end): QEMU as server means the vRouter connects, and back.
-_VHOSTUSER_MODES = {
-    constants.OSVIF_VHOSTUSER_MODE_SERVER:
-        constants.VHOSTUSER_MODE_VROUTER_CLIENT,
-    constants.OSVIF_VHOSTUSER_MODE_CLIENT:
-        constants.VHOSTUSER_MODE_VROUTER_SERVER,
-}
-
-_REPRESENTOR_PROFILE = 'VIFPortProfileBase with a DatapathOffloadRepresentor'
+PROCESS_LOG = LogOnce(LOG)
 
 
 class VRouterPlugin(plugin.PluginBase):
@@ -98,16 +101,27 @@ class VRouterPlugin(plugin.PluginBase):
     options from [os_vif_vrouter].
     """
 
-    CONFIG_OPTS = opts.ALL_OPTS
+    # os-vif lists the CONFIG_OPTS of each plugin it loaded under
+    # [os_vif_<name>] (os_vif.opts, in Nova's sample configuration); both
+    # names read [os_vif_vrouter], so only the plugin loaded as 'vrouter'
+    # lists them (see __init__).
+    CONFIG_OPTS: list = []
 
-    def __init__(self, config, plugin_name=constants.PLUGIN_VROUTER,
-                 lock_path=None):
+    def __init__(self, config: ty.Any,
+                 plugin_name: str = constants.PLUGIN_VROUTER,
+                 lock_path: ty.Optional[str] = None,
+                 log_once: ty.Optional[LogOnce] = None) -> None:
         """:param lock_path: ``[oslo_concurrency] lock_path``: where the
-        ports' locks are shared with vrouter-port-control and
-        vrouter-port-audit
+            ports' locks are shared with vrouter-port-control and
+            vrouter-port-audit
+        :param log_once: what says the host's problems once (default: the
+            process's :data:`PROCESS_LOG`)
         """
         super().__init__(config)
         self.plugin_name = plugin_name
+        if 'os_vif_' + plugin_name == constants.CONFIG_GROUP:
+            self.CONFIG_OPTS = opts.ALL_OPTS
+        self.log_once = log_once or PROCESS_LOG
         self.misconfigured = None
         try:
             self.client = agent_client.AgentClient(
@@ -129,10 +143,10 @@ class VRouterPlugin(plugin.PluginBase):
                 exc, exception.VRouterException) else str(exc))
             self.misconfigured = exception.PluginMisconfigured(
                 group=constants.CONFIG_GROUP, reason=reason)
-            _log_once(logging.ERROR, '%s',
-                      self.misconfigured.format_message())
+            self.log_once.log(logging.ERROR, '%(error)s',
+                              {'error': self.misconfigured.format_message()})
 
-    def _check_port_dir(self):
+    def _check_port_dir(self) -> None:
         """Warn, once per process, when the agent's port directory is
         missing at a plug.
 
@@ -143,21 +157,22 @@ class VRouterPlugin(plugin.PluginBase):
         """
         port_dir = self.registrar.port_dir
         if not os.path.isdir(port_dir):
-            _log_once(logging.WARNING,
-                      'The vRouter agent\'s port directory %(dir)s does not '
-                      'exist: the plug creates it (is the vRouter agent '
-                      'installed? see [%(group)s] port_dir)',
-                      {'dir': port_dir, 'group': constants.CONFIG_GROUP})
+            self.log_once.log(
+                logging.WARNING,
+                'The vRouter agent\'s port directory %(dir)s does not '
+                'exist: the plug creates it (is the vRouter agent '
+                'installed? see [%(group)s] port_dir)',
+                {'dir': port_dir, 'group': constants.CONFIG_GROUP})
 
     @classmethod
-    def load(cls, plugin_name):
+    def load(cls, plugin_name: str) -> 'VRouterPlugin':
         # os-vif would register CONFIG_OPTS in 'os_vif_<plugin_name>', one
         # group per name; the operator configures one agent, so both names
         # share [os_vif_vrouter].
         return cls(opts.register_opts(cfg.CONF), plugin_name=plugin_name,
                    lock_path=locks.lock_path_of(cfg.CONF))
 
-    def describe(self):
+    def describe(self) -> ty.Any:
         representor_profile = objects.host_info.HostPortProfileInfo(
             profile_object_name=objects.vif.VIFPortProfileBase.__name__,
             # 1.1 added datapath_offload, which names the VF.
@@ -184,47 +199,7 @@ class VRouterPlugin(plugin.PluginBase):
                     supported_port_profiles=[representor_profile]),
             ])
 
-    # Dispatch.
-
-    @staticmethod
-    def _get_offload(vif):
-        """The DatapathOffloadRepresentor of the VIF's profile, or None.
-
-        :raises: WrongPortProfile for any other profile or offload
-        """
-        profile = vif.port_profile if 'port_profile' in vif else None
-        if profile is None:
-            return None
-        offload = (profile.datapath_offload
-                   if 'datapath_offload' in profile else None)
-        # Exactly the base class: a subclass (an OVS profile, say) means
-        # the VIF was meant for another plugin.
-        if (type(profile) is not objects.vif.VIFPortProfileBase or
-                (offload is not None and not isinstance(
-                    offload, objects.vif.DatapathOffloadRepresentor))):
-            raise exception.WrongPortProfile(
-                port_id=vif_fields.port_id_of(vif),
-                profile='%s(datapath_offload=%s)' % (
-                    type(profile).__name__, type(offload).__name__),
-                vif_type=type(vif).__name__,
-                expected='none, or ' + _REPRESENTOR_PROFILE)
-        return offload
-
-    @staticmethod
-    def _check_port_id(vif):
-        """The port id, before anything else: every step names the port.
-
-        :raises: InvalidPortData, InvalidPortId
-        """
-        validate.port_id(vif_fields.required(vif, 'id', '<unknown>'))
-
-    @staticmethod
-    def _unsupported(vif):
-        return exception.UnsupportedVIF(
-            port_id=vif_fields.port_id_of(vif), vif_type=type(vif).__name__,
-            supported='VIFGeneric, VIFVHostUser, VIFHostDevice')
-
-    def plug(self, vif, instance_info):
+    def plug(self, vif: ty.Any, instance_info: ty.Any) -> None:
         """Register the VIF's port with the vRouter agent.
 
         :raises: exception.VRouterPlugError (an os-vif PlugException)
@@ -233,35 +208,20 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
-            self._check_port_id(vif)
+            port = ports.from_vif(vif, instance_info)
             self._check_port_dir()
-            offload = self._get_offload(vif)
-            if isinstance(vif, objects.vif.VIFGeneric):
-                if offload is not None:
-                    raise exception.WrongPortProfile(
-                        port_id=vif_fields.port_id_of(vif),
-                        profile=_REPRESENTOR_PROFILE,
-                        vif_type=type(vif).__name__, expected='none')
-                self._plug_kernel(vif, instance_info)
-            elif isinstance(vif, objects.vif.VIFVHostUser):
-                if offload is None:
-                    self._plug_vhostuser(vif, instance_info)
-                else:
-                    self._plug_offload(vif, instance_info, offload)
-            elif isinstance(vif, objects.vif.VIFHostDevice):
-                if offload is None:
-                    raise exception.MissingPortProfile(
-                        port_id=vif_fields.port_id_of(vif),
-                        vif_type=type(vif).__name__)
-                self._plug_offload(vif, instance_info, offload)
+            if port.attachment.datapath == datapath.KERNEL:
+                self._plug_kernel(port)
+            elif port.attachment.datapath == datapath.DPDK:
+                self._plug_vhostuser(port)
             else:
-                raise self._unsupported(vif)
-        except exception.VRouterException as exc:
+                self._plug_offload(port)
+        except exception.PLUGIN_ERRORS as exc:
             raise exception.VRouterPlugError(
-                port_id=vif_fields.port_id_of(vif),
+                port_id=ports.port_id_of(vif),
                 reason=exc.format_message()) from exc
 
-    def unplug(self, vif, instance_info):
+    def unplug(self, vif: ty.Any, instance_info: ty.Any) -> None:
         """Remove the VIF's port from the vRouter agent and its port file.
 
         Idempotent: unplugging a port the agent does not know is fine.
@@ -272,58 +232,36 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             if self.misconfigured:
                 raise self.misconfigured
-            self._check_port_id(vif)
-            offload = self._get_offload(vif)
-            if isinstance(vif, objects.vif.VIFGeneric):
-                self._unplug_kernel(vif)
-            elif isinstance(vif, objects.vif.VIFVHostUser):
-                if offload is None:
-                    self._unplug_vhostuser(vif)
-                else:
-                    self._unplug_offload(vif, offload)
-            elif isinstance(vif, objects.vif.VIFHostDevice):
-                if offload is None:
-                    raise exception.MissingPortProfile(
-                        port_id=vif_fields.port_id_of(vif),
-                        vif_type=type(vif).__name__)
-                self._unplug_offload(vif, offload)
+            attachment = ports.attachment_of(vif)
+            if attachment.offloaded:
+                self._unplug_offload(attachment)
             else:
-                raise self._unsupported(vif)
-        except exception.VRouterException as exc:
+                self._unplug_port(attachment.port_id)
+        except exception.PLUGIN_ERRORS as exc:
             raise exception.VRouterUnplugError(
-                port_id=vif_fields.port_id_of(vif),
+                port_id=ports.port_id_of(vif),
                 reason=exc.format_message()) from exc
+
+    def _unplug_port(self, port_id: str) -> None:
+        """Deregister a kernel or DPDK port (its device is libvirt's)."""
+        with self.registrar.port_lock(port_id):
+            self.registrar.deregister(port_id)
 
     # Kernel vRouter.
 
-    def _plug_kernel(self, vif, instance_info):
+    def _plug_kernel(self, port: ports.Port) -> None:
         """Register the tap; that it does not exist yet is normal.
 
         libvirt creates the tap when the domain starts, after the plug; the
         agent picks it up when it appears.  If the agent is down, the port
         file is enough: it replays it when it starts.
         """
-        request = port_request.from_vif(vif, instance_info,
-                                        self._vif_name(vif))
-        with self.registrar.port_lock(vif.id):
-            self.registrar.register(request, agent_down_ok=True)
-
-    def _unplug_kernel(self, vif):
-        with self.registrar.port_lock(vif.id):
-            self.registrar.deregister(vif.id)
+        with self.registrar.port_lock(port.id):
+            self.registrar.register(port, agent_down_ok=True)
 
     # DPDK vRouter.
 
-    @staticmethod
-    def _vif_name(vif):
-        name = vif_fields.optional(vif, 'vif_name')
-        if not name:
-            raise exception.InvalidPortData(
-                port_id=vif_fields.port_id_of(vif),
-                reason='the %s has no vif_name' % type(vif).__name__)
-        return name
-
-    def _plug_vhostuser(self, vif, instance_info):
+    def _plug_vhostuser(self, port: ports.Port) -> None:
         """Register a DPDK vhost-user port.
 
         Unlike the kernel datapath, the DPDK vRouter needs the agent to
@@ -331,20 +269,16 @@ class VRouterPlugin(plugin.PluginBase):
         vRouter is the socket's server, wait for it to create the socket,
         which QEMU will connect to.
         """
-        mode = _VHOSTUSER_MODES[vif_fields.required(vif, 'mode', vif.id)]
-        path = None
-        if mode == constants.VHOSTUSER_MODE_VROUTER_SERVER:
-            path = vif_fields.required(vif, 'path', vif.id)
-        request = port_request.from_vif(vif, instance_info,
-                                        self._vif_name(vif),
-                                        vhostuser_mode=mode)
         self.client.wait_until_listening(self.config.vhostuser_agent_wait)
-        with self.registrar.port_lock(vif.id):
-            done = self.registrar.register(request, agent_down_ok=False)
-            if path is not None:
-                self._wait_for_socket(vif.id, path, done)
+        with self.registrar.port_lock(port.id):
+            registration = self.registrar.register(port,
+                                                   agent_down_ok=False)
+            socket = port.vhostuser and port.vhostuser.vrouter_socket
+            if socket:
+                self._wait_for_socket(port.id, socket, registration)
 
-    def _wait_for_socket(self, port_id, path, done):
+    def _wait_for_socket(self, port_id: str, path: str,
+                         registration: registration.Registration) -> None:
         """Wait for the vRouter's socket; on timeout undo what the plug
         did (a port the agent had before keeps its registration).
         """
@@ -352,56 +286,54 @@ class VRouterPlugin(plugin.PluginBase):
         try:
             backoff.wait_for(lambda: os.path.exists(path), timeout)
         except backoff.GaveUp:
-            self.registrar.undo(done)
+            self.registrar.undo(registration)
             raise exception.VhostUserSocketTimeout(
                 port_id=port_id, path=path, timeout=timeout)
 
-    def _unplug_vhostuser(self, vif):
-        with self.registrar.port_lock(vif.id):
-            self.registrar.deregister(vif.id)
-
     # Offload (direct, virtio-forwarder).
 
-    def _representor(self, vif, offload):
-        vf_address = vif_fields.optional(offload, 'representor_address')
-        if not vf_address and isinstance(vif, objects.vif.VIFHostDevice):
-            vf_address = vif_fields.optional(vif, 'dev_address')
-        if not vf_address:
+    def _find_representor(self, port_id: str,
+                          vf: ty.Optional[ports.Representor]) -> str:
+        """The representor netdev of the port's VF.
+
+        :raises: InvalidPortData (no VF), RepresentorNotFound,
+            RepresentorLookupError, InvalidDeviceName
+        """
+        if vf is None or vf.vf_address is None:
             raise exception.InvalidPortData(
-                port_id=vif_fields.port_id_of(vif),
+                port_id=port_id,
                 reason='the representor profile names no VF '
                        '(representor_address)')
-        name, source = self.resolver.resolve(
-            vif.id, vf_address,
-            vif_fields.optional(offload, 'representor_name'))
+        name, source = self.resolver.resolve(port_id, vf.vf_address,
+                                             vf.profile_name)
         if source == representor.SOURCE_PROFILE:
             LOG.warning('No switchdev attribute nor vendor map names the '
                         'representor of VF %(vf)s; using %(name)s from '
                         'the port profile of port %(port)s',
-                        {'vf': vf_address, 'name': name, 'port': vif.id})
+                        {'vf': vf.vf_address, 'name': name, 'port': port_id})
         return name
 
-    def _plug_offload(self, vif, instance_info, offload):
+    def _plug_offload(self, port: ports.Port) -> None:
         """Register the VF's representor as the port's device.
 
         IPv6 is disabled on the representor and it is set up before it is
         registered; if the registration fails, it is set down again (only
         if the plug set it up).
         """
-        device = self._representor(vif, offload)
-        request = port_request.from_vif(vif, instance_info, device)
-        with self.registrar.port_lock(vif.id):
+        device = self._find_representor(port.id, port.attachment.representor)
+        port = port.on_device(device)
+        with self.registrar.port_lock(port.id):
             privileged.disable_ipv6(device)
             changed = privileged.set_link_state(device, privileged.LINK_UP)
             try:
-                self.registrar.register(request, agent_down_ok=True)
+                self.registrar.register(port, agent_down_ok=True)
             except exception.VRouterException:
                 if changed:
-                    self._undo_link_up(vif.id, device)
+                    self._undo_link_up(port.id, device)
                 raise
 
     @staticmethod
-    def _undo_link_up(port_id, device):
+    def _undo_link_up(port_id: str, device: str) -> None:
         try:
             privileged.set_link_state(device, privileged.LINK_DOWN)
         except exception.VRouterException as exc:
@@ -409,31 +341,34 @@ class VRouterPlugin(plugin.PluginBase):
                       '%(port)s down again: %(error)s',
                       {'device': device, 'port': port_id, 'error': exc})
 
-    def _unplug_offload(self, vif, offload):
+    def _unplug_offload(self, attachment: ports.Attachment) -> None:
         """Deregister the representor, then set it down."""
-        with self.registrar.port_lock(vif.id):
-            device = self._registered_device(vif, offload)
-            self.registrar.deregister(vif.id)
+        port_id = attachment.port_id
+        with self.registrar.port_lock(port_id):
+            device = self._registered_device(attachment)
+            self.registrar.deregister(port_id)
             if device is not None:
-                self._set_down(vif.id, device)
+                self._set_down(port_id, device)
 
-    def _registered_device(self, vif, offload):
+    def _registered_device(self,
+                           attachment: ports.Attachment) -> ty.Optional[str]:
         """The device the port was registered with: the port file's
-        system-name, else the representor resolved again.
+        system-name, else the representor found again.
         """
-        registered = self.registrar.read(vif.id)
+        registered = self.registrar.read(attachment.port_id)
         if isinstance(registered, dict):
             name = registered.get(constants.KEY_SYSTEM_NAME)
-            if isinstance(name, str) and name:
+            if osvt_validate.is_device_name(name):
                 return name
         try:
-            return self._representor(vif, offload)
+            return self._find_representor(attachment.port_id,
+                                          attachment.representor)
         except exception.RepresentorNotFound as exc:
             LOG.warning('%(error)s; it is not set down', {'error': exc})
             return None
 
     @staticmethod
-    def _set_down(port_id, device):
+    def _set_down(port_id: str, device: str) -> None:
         try:
             privileged.set_link_state(device, privileged.LINK_DOWN)
         except exception.NetworkDeviceNotFound:

@@ -19,7 +19,7 @@
 
 Runs in the node's namespaces (Node).  Serves the agent's REST port API
 on every address of the node, port 9091, as the real agent does (the
-strict stand-in, ``os_vif_vrouter.tests.agent_stand_in``), replaying the
+strict stand-in, ``vrouter_testing.agent_stand_in``), replaying the
 port files of PORT_DIR at start, and gives the ports it has a datapath
 (``vrouter_cloud.datapath``), asking Neutron (through the ``clouds.yaml``
 entry NAME, as admin) for their networks.  Prints ``listening <port>``
@@ -36,8 +36,8 @@ import sys
 import threading
 
 import openstack
+from vrouter_testing import agent_stand_in
 
-from os_vif_vrouter.tests import agent_stand_in
 from vrouter_cloud import datapath
 from vrouter_cloud import dpdk_node
 from vrouter_cloud import layout as cloud_layout

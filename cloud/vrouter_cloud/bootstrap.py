@@ -94,7 +94,8 @@ def create_resources(layout, conn):
         provider_physical_network=neutron.PUBLIC_PHYSNET)
     conn.network.create_subnet(
         name=PUBLIC_NETWORK, network_id=public.id, ip_version=4,
-        cidr=cloud_layout.FLOATING_CIDR, is_dhcp_enabled=False)
+        cidr=cloud_layout.FLOATING_CIDR,
+        gateway_ip=cloud_layout.EXTERNAL_GATEWAY, is_dhcp_enabled=False)
     demo = conn.identity.find_project('demo')
     network = conn.network.create_network(name=DEMO_NETWORK,
                                           project_id=demo.id)

@@ -38,10 +38,8 @@ an operator or a failure would.  Each phase's wall time is printed.
 
 import argparse
 import concurrent.futures
-import grp
 import json
 import os
-import pwd
 import re
 import shutil
 import stat
@@ -71,8 +69,6 @@ GATEWAY = 'gateway'
 CONTROL = (mariadb.NAME, rabbitmq.EPMD, rabbitmq.NAME, keystone.NAME,
            placement.NAME, glance.NAME, neutron.API, nova.API, nova.METADATA,
            neutron.RPC, nova.CONDUCTOR, nova.SCHEDULER, GATEWAY)
-# The user QEMU runs as (Debian's libvirt): it opens the instances' disks.
-QEMU_USER = 'libvirt-qemu'
 NODE_ACTIONS = ('stop-compute', 'kill-compute', 'start-compute',
                 'stop-agent', 'kill-agent', 'start-agent')
 
@@ -138,44 +134,18 @@ _NODE_KINDS = {cloud_node.Node.DATAPATH: cloud_node.Node,
                dpdk_node.DpdkNode.DATAPATH: dpdk_node.DpdkNode}
 
 
-def unreachable_by(path, user):
-    """The first directory on path that user cannot traverse, or None."""
-    entry = pwd.getpwnam(user)
-    groups = set([entry.pw_gid] + [g.gr_gid for g in grp.getgrall()
-                                   if user in g.gr_mem])
-    current = os.path.abspath(path)
-    parents = []
-    while True:
-        parents.append(current)
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    for directory in reversed(parents):
-        if not os.path.exists(directory):
-            break  # made by up, with the default mode
-        st = os.stat(directory)
-        if st.st_uid == entry.pw_uid:
-            allowed = st.st_mode & stat.S_IXUSR
-        elif st.st_gid in groups:
-            allowed = st.st_mode & stat.S_IXGRP
-        else:
-            allowed = st.st_mode & stat.S_IXOTH
-        if not allowed:
-            return directory
-    return None
-
-
 def _check_reachable(layout):
     """QEMU opens the instances' disks under the run directory."""
-    blocked = unreachable_by(layout.instances_path, QEMU_USER)
+    blocked = cloud_layout.unreachable_by(layout.instances_path,
+                                          cloud_layout.QEMU_USER)
     if blocked:
         raise procs.ServiceFailed(
             'QEMU runs as %s and cannot enter %s (mode %o), on the way to '
             'the instances directory %s: clone the repository where that '
             'user can traverse every directory, or set VRCLOUD_RUN_DIR to '
             'such a directory (for example /var/tmp/vrcloud)' % (
-                QEMU_USER, blocked, stat.S_IMODE(os.stat(blocked).st_mode),
+                cloud_layout.QEMU_USER, blocked,
+                stat.S_IMODE(os.stat(blocked).st_mode),
                 layout.instances_path))
 
 
@@ -230,8 +200,7 @@ def _start_workers(layout, processes):
 
 
 def _start_gateway(layout, processes, cloud_nodes):
-    argv = ['ip', 'netns', 'exec', cloud_layout.GATEWAY_NETNS,
-            layout.bin('python'), '-m', 'vrouter_cloud.gateway',
+    argv = [layout.bin('python'), '-m', 'vrouter_cloud.gateway',
             '--local', cloud_layout.GATEWAY_ADDRESS,
             '--state-dir', layout.data('gateway'),
             '--metadata-upstream', layout.url('nova-metadata'),
@@ -323,6 +292,7 @@ def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
     phases = Phases()
     _clear_stale_state(layout, processes)
     _check_reachable(layout)
+    _say('run directory %s' % layout.run_dir)
     os.makedirs(layout.path('log'), exist_ok=True)
     cloud_nodes = nodes(layout, count, dpdk)
     dpdk_hosts = [n.name for n in cloud_nodes
@@ -420,6 +390,10 @@ def down(layout, keep_logs=False, delete_servers=True):
         shutil.rmtree(layout.path(name), ignore_errors=True)
     if not keep_logs:
         shutil.rmtree(layout.path('log'), ignore_errors=True)
+    try:
+        os.rmdir(layout.run_dir)  # only if nothing is left in it
+    except OSError:
+        pass
     _say('stopped: %s' % (', '.join(stopped) or 'nothing'))
     if removed:
         _say('removed what the services left: %s' % ', '.join(removed))

@@ -54,8 +54,9 @@ import os
 import threading
 import time
 
+from vrouter_testing import iproute
+
 from vrouter_cloud import layout as cloud_layout
-from vrouter_cloud import netns
 from vrouter_cloud import segment
 
 LOG = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class KernelDatapath(object):
         # devices' names keep): an agent that starts takes over those an
         # earlier one made.
         self._segments = set(
-            name[len(segment.BRIDGE_PREFIX):] for name in netns.netdevs()
+            name[len(segment.BRIDGE_PREFIX):] for name in iproute.netdevs()
             if name.startswith(segment.BRIDGE_PREFIX))
         self._unknown = {}  # network id -> when to ask Neutron again
 
@@ -145,14 +146,14 @@ class KernelDatapath(object):
         bridges = {}
         for network_id in set(wanted.values()):
             bridges[network_id] = self._ensure_segment(network_id)
-        masters = dict((name, netns.netdev_master(name))
-                       for name in netns.netdevs())
+        masters = dict((name, iproute.netdev_master(name))
+                       for name in iproute.netdevs())
         for device, network_id in wanted.items():
             bridge = bridges[network_id]
             if (bridge is None or device not in masters or
                     masters[device] == bridge):
                 continue
-            netns.ip('link', 'set', 'dev', device, 'master', bridge, 'up')
+            iproute.ip('link', 'set', 'dev', device, 'master', bridge, 'up')
             masters[device] = bridge
             LOG.info('attached %s to %s', device, bridge)
         # Taps of ports the agent no longer has carry nothing (a VXLAN
@@ -167,9 +168,9 @@ class KernelDatapath(object):
                 in_use.add(key)
                 continue
             try:
-                netns.ip('link', 'set', 'dev', device, 'nomaster')
+                iproute.ip('link', 'set', 'dev', device, 'nomaster')
                 LOG.info('detached %s from network %s', device, key)
-            except netns.CommandFailed:
+            except iproute.CommandFailed:
                 pass  # the tap went away meanwhile
         in_use |= set(network_id[:8] for network_id in wanted.values())
         for key in sorted(self._segments - in_use):

@@ -12,14 +12,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""DHCP for the guests: dnsmasq in the gateway namespace, known hosts only.
+"""DHCP for the guests: dnsmasq in a router's namespace, known hosts only.
 
 The vRouter agent answers its VMs' DHCP itself, from what the controller
-says of their ports; here one dnsmasq on the gateway's bridges answers
-each server's port with its MAC's address, the gateway and the network's
-MTU, for the subnets that have DHCP, and nobody else.  A port that is not
-registered at its node's agent gets no answer either: its tap is on no
-segment.
+says of their ports; here a dnsmasq per router namespace
+(``router_namespace``), on its bridges, answers each server's port with
+its MAC's address, the gateway and the network's MTU, for the subnets
+that have DHCP, and nobody else.  A port that is not registered at its
+node's agent gets no answer either: its tap is on no segment.
 """
 
 import ipaddress
@@ -34,13 +34,15 @@ LOG = logging.getLogger(__name__)
 
 
 class Dhcp(object):
-    """dnsmasq in the caller's namespace, DHCP only, known hosts only.
+    """dnsmasq in a namespace, DHCP only, known hosts only.
 
     :param directory: where its hosts file and log go
+    :param namespace: the network namespace it serves
     """
 
-    def __init__(self, directory):
+    def __init__(self, directory, namespace):
         self.directory = directory
+        self.namespace = namespace
         self.hosts_file = os.path.join(directory, 'hosts')
         self._process = None
         self._ranges = None
@@ -77,7 +79,8 @@ class Dhcp(object):
                 self._start(subnets)
 
     def _start(self, subnets):
-        argv = ['dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null',
+        argv = ['ip', 'netns', 'exec', self.namespace,
+                'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null',
                 '--port=0', '--no-resolv', '--no-hosts', '--user=root',
                 '--interface=%s*' % cloud_layout.BRIDGE_PREFIX,
                 '--dhcp-hostsfile=' + self.hosts_file,
@@ -91,8 +94,8 @@ class Dhcp(object):
                 tag, net.network_address, net.netmask),
                 '--dhcp-option=tag:%s,option:mtu,%d' % (tag, mtu)]
         self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
-        LOG.info('dhcp: dnsmasq pid %d for %d subnets', self._process.pid,
-                 len(subnets))
+        LOG.info('%s: dnsmasq pid %d for %d subnets', self.namespace,
+                 self._process.pid, len(subnets))
 
     def stop(self):
         if self._process is not None:

@@ -31,11 +31,15 @@ The networks (all private to this machine; see ``underlay``):
   plane's services listen there), the gateway namespace and each node;
   the nodes' VXLAN tunnels run over it, and live migration, the disk
   copies of cold migration and the nodes' libvirtd too;
-- the guests' networks, inside ``GUEST_CIDR``: one L2 segment per
-  virtual network across the nodes and the gateway (VXLAN);
+- the guests' networks, inside ``GUEST_CIDR`` as tempest and ``up``
+  make them (networks may use the same addresses): one L2 segment per
+  virtual network across the nodes and its router's namespace (VXLAN);
+- the routers' uplinks, ``UPLINK_CIDR``: a /30 between the gateway
+  namespace and each router's namespace; the host routes it to
+  the gateway namespace (what guests send out leaves from there);
 - floating IPs, ``FLOATING_CIDR``: the external network's subnet; the
-  host routes it, and the guests' range, to the gateway namespace, which
-  translates floating IPs to fixed ones.
+  gateway namespace routes each floating IP to the router namespace that
+  translates it to its fixed IP.
 
 TCP ports of the control plane: ``VRCLOUD_PORT_BASE`` (default 19400)
 plus a fixed offset each, on the management address.
@@ -48,9 +52,16 @@ Every process of a cloud must see the same value (``tools/cloud`` and
 the cloud's own services pass it on).
 """
 
+import grp
+import hashlib
 import ipaddress
 import os
+import pwd
+import stat
 import uuid
+
+# The user QEMU runs as (Debian's libvirt): it opens the instances' disks.
+QEMU_USER = 'libvirt-qemu'
 
 INSTANCE = int(os.environ.get('VRCLOUD_INSTANCE') or 0)
 _SUFFIX = str(INSTANCE) if INSTANCE else ''
@@ -61,6 +72,9 @@ PREFIX = 'vrc' + _SUFFIX
 DOMAIN_TEMPLATE = NAME + '-%08x'
 NAMESPACE_PREFIX = NAME + '-'
 GATEWAY_NETNS = NAME + '-gw'
+# A Neutron router's namespace, or an isolated network's
+# (router_namespace): ``vrcloud-r<router or network id[:8]>``.
+ROUTER_NETNS_PREFIX = NAME + '-r'
 NODE_NAME_TEMPLATE = NAME + '-node%d'
 
 # The host's bridge that joins the namespaces, and the veths to it: the
@@ -69,24 +83,34 @@ NODE_NAME_TEMPLATE = NAME + '-node%d'
 MANAGEMENT_BRIDGE = PREFIX + 'm-br'
 MANAGEMENT_VETH_PREFIX = PREFIX + 'm-'
 UNDERLAY_DEVICE = 'eth0'
-# Per virtual network, in the gateway namespace and on each node: a
-# bridge and the VXLAN device that extends it to the other namespaces.
+# Per virtual network, in its router's namespace and on each
+# node that has a port on it: a bridge and the VXLAN device that extends
+# it to the other namespaces.
 BRIDGE_PREFIX = PREFIX + 'b-'
 VXLAN_PREFIX = PREFIX + 'x-'
 VXLAN_PORT = 4789
+# A router namespace's link to the gateway namespace: UPLINK_DEVICE in
+# the router namespace, UPLINK_PREFIX + router id[:8] in the gateway's.
+UPLINK_DEVICE = 'uplink'
+UPLINK_PREFIX = PREFIX + 'u-'
 
 _NET = 198 - 2 * INSTANCE
 MANAGEMENT_CIDR = '10.%d.0.0/24' % _NET
 CONTROL_ADDRESS = '10.%d.0.1' % _NET
 GATEWAY_ADDRESS = '10.%d.0.2' % _NET
 FIRST_NODE_HOST = 11
-# Every project network of the cloud lies in this range (tempest's
-# project_network_cidr; the networks `up` creates): the host routes it,
-# and only it, into the gateway namespace.
+# The project networks of the cloud come from this range (tempest's
+# project_network_cidr; the networks `up` creates); the host does not
+# route it: fixed IPs are reached from a router namespace or through
+# floating IPs.
 GUEST_CIDR = '10.%d.0.0/16' % (_NET + 1)
 DEMO_CIDR = '10.%d.255.0/24' % (_NET + 1)
 SHARED_CIDR = '10.%d.240.0/21' % (_NET + 1)
 FLOATING_CIDR = '10.%d.100.0/24' % _NET
+UPLINK_CIDR = '10.%d.128.0/18' % _NET
+# The external network's gateway, a real cloud's upstream router: the
+# host holds it, so that guests can ping "the outside" (tempest does).
+EXTERNAL_GATEWAY = str(ipaddress.ip_network(FLOATING_CIDR)[1])
 # Where guests find the metadata service (the gateway proxies it).
 METADATA_ADDRESS = '169.254.169.254'
 # The vRouter agent's port API, on every node (its own namespace).
@@ -116,6 +140,11 @@ def is_cloud_device(name):
             name[len(PREFIX)].isalpha() and name[len(PREFIX) + 1] == '-')
 
 
+def router_netns(domain_id):
+    """The namespace of a router, or of a network attached to none."""
+    return ROUTER_NETNS_PREFIX + domain_id[:8]
+
+
 def node_name(index):
     return NODE_NAME_TEMPLATE % index
 
@@ -125,12 +154,60 @@ def node_address(index):
                                                      index - 1])
 
 
+def unreachable_by(path, user):
+    """The first directory on path that user cannot traverse, or None."""
+    entry = pwd.getpwnam(user)
+    groups = set([entry.pw_gid] + [g.gr_gid for g in grp.getgrall()
+                                   if user in g.gr_mem])
+    current = os.path.abspath(path)
+    parents = []
+    while True:
+        parents.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for directory in reversed(parents):
+        if not os.path.exists(directory):
+            break  # made by up, with the default mode
+        st = os.stat(directory)
+        if st.st_uid == entry.pw_uid:
+            allowed = st.st_mode & stat.S_IXUSR
+        elif st.st_gid in groups:
+            allowed = st.st_mode & stat.S_IXGRP
+        else:
+            allowed = st.st_mode & stat.S_IXOTH
+        if not allowed:
+            return directory
+    return None
+
+
+def default_run_dir(top, user=QEMU_USER):
+    """``.cloud-build/run``, or one in /var/tmp if QEMU cannot reach it.
+
+    QEMU opens the instances' disks, kernels and sockets under the run
+    directory as its own user: a checkout in a directory that user cannot
+    traverse (a home directory of mode 0700, a ``mktemp -d``) would make
+    every server fail to build.  The run directory then moves to
+    ``/var/tmp/<cloud>-run-<digest of the checkout>``, one per checkout.
+    """
+    preferred = os.path.join(top, '.cloud-build', 'run')
+    try:
+        blocked = unreachable_by(preferred, user)
+    except KeyError:  # no such user: no libvirt here to reach anything
+        return preferred
+    if blocked is None:
+        return preferred
+    digest = hashlib.sha256(top.encode()).hexdigest()[:8]
+    return os.path.join('/var/tmp', '%s-run-%s' % (NAME, digest))
+
+
 class Layout(object):
     """Paths, addresses and ports of one cloud.
 
     :param top: the repository's root
     :param run_dir: the run directory (default: ``$VRCLOUD_RUN_DIR`` or
-        ``.cloud-build/run``)
+        ``default_run_dir``)
     :param port_base: the first TCP port (default: ``$VRCLOUD_PORT_BASE``
         or 19400)
     """
@@ -141,7 +218,7 @@ class Layout(object):
         self.top = os.path.abspath(top)
         self.build = os.path.join(self.top, '.cloud-build')
         self.run_dir = os.path.abspath(run_dir or os.environ.get(
-            'VRCLOUD_RUN_DIR') or os.path.join(self.build, 'run'))
+            'VRCLOUD_RUN_DIR') or default_run_dir(self.top))
         self.port_base = int(port_base or os.environ.get(
             'VRCLOUD_PORT_BASE') or DEFAULT_PORT_BASE)
         self.venv = os.path.join(self.build, 'venv')

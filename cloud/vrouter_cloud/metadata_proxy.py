@@ -17,9 +17,11 @@
 The vRouter agent answers its VMs' requests to 169.254.169.254 and passes
 them to Nova's metadata API with the instance's id, signed with the
 secret both share (``[neutron] metadata_proxy_shared_secret``), as
-Neutron's metadata proxy does.  Here the gateway namespace holds that
-address and this proxy finds the instance by the request's source
-address among the servers' ports.  GET and HEAD only (what guests send).
+Neutron's metadata proxy does.  Here each router's namespace holds that
+address, with a proxy listening there that finds the instance by the
+request's source address among the ports of that router's networks
+(fixed IPs of different networks may be the same).
+GET and HEAD, and POST for the guest's password.
 """
 
 import hashlib
@@ -31,6 +33,8 @@ import threading
 import urllib.error
 import urllib.request
 
+from vrouter_cloud import netns
+
 LOG = logging.getLogger(__name__)
 
 
@@ -38,6 +42,11 @@ def signature(secret, instance_id):
     """Nova's X-Instance-ID-Signature of an instance id."""
     return hmac.new(secret.encode(), instance_id.encode(),
                     hashlib.sha256).hexdigest()
+
+
+# The largest request body the proxy passes on: Nova takes 256 bytes of
+# password; anything much larger is no guest's metadata request.
+MAX_BODY = 64 * 1024
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -53,9 +62,12 @@ class MetadataProxy(object):
     :param secret: the shared secret
     :param port_of: a callable: source IP -> (instance id, project id), or
         None for an address that is no server's
+    :param namespace: the network namespace to listen in (None: the
+        caller's)
     """
 
-    def __init__(self, address, upstream, secret, port_of, port=80):
+    def __init__(self, address, upstream, secret, port_of, port=80,
+                 namespace=None):
         self.upstream = upstream.rstrip('/')
         self.secret = secret
         self.port_of = port_of
@@ -70,11 +82,25 @@ class MetadataProxy(object):
             def do_HEAD(self):
                 proxy._forward(self, 'HEAD')
 
+            def do_POST(self):
+                # A guest posts its encrypted password (at most 256 bytes
+                # at Nova): the body goes upstream as it came.
+                proxy._forward(self, 'POST')
+
             def log_message(self, fmt, *args):
                 LOG.info('metadata %s: ' + fmt, self.client_address[0],
                          *args)
 
-        self._server = _Server((address, port), Handler)
+        if namespace is None:
+            self._server = _Server((address, port), Handler)
+        else:
+            self._server = _Server((address, port), Handler,
+                                   bind_and_activate=False)
+            self._server.socket.close()
+            self._server.socket = netns.tcp_listener(namespace, address,
+                                                     port)
+            self._server.server_address = self._server.socket.getsockname()
+        self.namespace = namespace
         self._thread = None
 
     @property
@@ -97,13 +123,26 @@ class MetadataProxy(object):
             self._answer(handler, 404, b'no server has this address\n')
             return
         instance_id, project_id = owner
+        headers = {
+            'X-Forwarded-For': source,
+            'X-Instance-ID': instance_id,
+            'X-Tenant-ID': project_id,
+            'X-Instance-ID-Signature': signature(self.secret, instance_id)}
+        body = None
+        if method == 'POST':
+            length = int(handler.headers.get('Content-Length') or 0)
+            if not 0 <= length <= MAX_BODY:
+                # The body stays unread: nothing more can come over this
+                # connection.
+                handler.close_connection = True
+                self._answer(handler, 413, b'request body too large\n')
+                return
+            body = handler.rfile.read(length)
+            headers['Content-Type'] = handler.headers.get(
+                'Content-Type', 'application/octet-stream')
         request = urllib.request.Request(
-            self.upstream + handler.path, method=method, headers={
-                'X-Forwarded-For': source,
-                'X-Instance-ID': instance_id,
-                'X-Tenant-ID': project_id,
-                'X-Instance-ID-Signature': signature(self.secret,
-                                                     instance_id)})
+            self.upstream + handler.path, data=body, method=method,
+            headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 self._answer(handler, answer.status, answer.read(),

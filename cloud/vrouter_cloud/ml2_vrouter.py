@@ -16,7 +16,7 @@
 
 An ML2 mechanism driver (entry point ``vrouter_test`` in
 ``neutron.ml2.mechanism_drivers``) that binds ports the way the Tungsten
-Fabric / OpenSDN controller does (``spec/bindings.md``):
+Fabric / OpenSDN controller does (``doc/source/admin/bindings.rst``):
 
 =================  =========================  ==========  ==================
 vnic_type          host / network             vif_type    vif_details
@@ -33,23 +33,13 @@ A host is a DPDK host when ``[vrouter_test] dpdk_hosts`` names it.  Other
 vnic types are not bound (the port's binding fails, as at the controller).
 It needs no agent and sends no vif-plugged events.
 
-One rule is the test cloud's, not the controller's: IPv4 subnets may not
-overlap.  The cloud's gateway routes every project network in one
-namespace (``vrouter_cloud.gateway``), where the vRouter keeps a routing
-instance per virtual network; Neutron dropped ``allow_overlapping_ips``,
-which used to say so.  A subnet that overlaps another is refused with
-Neutron's own overlap error, on which tempest's dynamic credentials try
-the next CIDR.
-
 For comparison only (the boot-time benchmark): a port whose
 ``binding:profile`` (admin only) holds ``{"vrouter_test_vif_type": "tap"}``
 is bound ``tap``, Nova's generic tap path, which no vRouter plugs.
 """
 
-import netaddr
 from neutron_lib.api.definitions import portbindings
 from neutron_lib import constants
-from neutron_lib import exceptions
 from neutron_lib.plugins.ml2 import api
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -68,21 +58,6 @@ OPTS = [
                      'ports are bound vhostuser.'),
 ]
 cfg.CONF.register_opts(OPTS, 'vrouter_test')
-
-
-# Neutron's own words for an overlap, which tempest looks for.
-_OVERLAP = ('Requested subnet with cidr: %(cidr)s for network: '
-            '%(network_id)s overlaps with another subnet')
-
-
-class _overlapping(object):
-    """Membership: a CIDR that shares an address with this one."""
-
-    def __init__(self, cidr):
-        self.cidr = cidr
-
-    def __contains__(self, other):
-        return other in self.cidr or self.cidr in other
 
 
 def vhostuser_socket(port_id):
@@ -127,40 +102,6 @@ class VRouterTestMechanismDriver(api.MechanismDriver):
     def initialize(self):
         LOG.info('vRouter test mechanism driver: DPDK hosts %s',
                  cfg.CONF.vrouter_test.dpdk_hosts)
-
-    def create_subnet_precommit(self, context):
-        """Refuse an IPv4 subnet that overlaps another (see module doc)."""
-        self._refuse_overlap(context, lambda subnet, other: True)
-
-    def create_subnet_postcommit(self, context):
-        """Refuse the later of two subnets created at once that overlap.
-
-        Two creations in parallel each see no overlap in their own
-        transaction: once both are committed, the later one (by creation
-        time, then id) is refused and ML2 deletes it.
-        """
-        def later(subnet, other):
-            return (subnet.get('created_at'), subnet['id']) > (
-                other.get('created_at'), other['id'])
-        self._refuse_overlap(context, later)
-
-    @staticmethod
-    def _refuse_overlap(context, refuse):
-        subnet = context.current
-        if subnet['ip_version'] != 4:
-            return
-        cidr = netaddr.IPNetwork(subnet['cidr'])
-        others = context._plugin.get_subnets(
-            context._plugin_context.elevated(),
-            filters={'ip_version': [4]},
-            fields=['id', 'cidr', 'created_at'])
-        for other in others:
-            if (other['id'] != subnet['id'] and
-                    netaddr.IPNetwork(other['cidr']) in _overlapping(cidr) and
-                    refuse(subnet, other)):
-                raise exceptions.InvalidInput(error_message=_OVERLAP % {
-                    'cidr': subnet['cidr'],
-                    'network_id': subnet['network_id']})
 
     def bind_port(self, context):
         port = context.current

@@ -12,29 +12,32 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Floating IPs: one-to-one NAT in the gateway namespace (nftables).
+"""Floating IPs: one-to-one NAT in a router's namespace (nftables).
 
 The vRouter translates a floating IP to its fixed IP (on the node that
-hosts the server, or at the gateway); here the gateway namespace does it
-for every floating IP Neutron has given to a fixed IP: what reaches the
-floating IP goes to the fixed one, and what the server sends out through
-the management network leaves from its floating IP.  The whole table is
-replaced in one ``nft`` transaction whenever the set changes, so no
-packet sees half a table.
+hosts the server, or at the gateway); here the namespace of the router
+of the fixed IP's network does it (``router_namespace``):
+what reaches the floating IP goes to the fixed one, and what the server
+sends out through the uplink leaves from its floating IP.  Anything
+else a guest sends out leaves from the uplink's address, as through a
+Neutron router's SNAT, since fixed IPs of different networks may be the
+same.  The whole table is replaced in one ``nft`` transaction whenever
+the set changes, so no packet sees half a table.
 """
 
 import logging
 import subprocess
-
-from vrouter_cloud import layout as cloud_layout
 
 LOG = logging.getLogger(__name__)
 
 TABLE = 'vrcloud_fip'
 
 
-def ruleset(floating_ips):
-    """The nft script for {(floating address, fixed address)}."""
+def ruleset(floating_ips, uplink):
+    """The nft script for {(floating address, fixed address)}.
+
+    :param uplink: the device towards the floating IPs' network
+    """
     lines = ['table ip %s' % TABLE, 'delete table ip %s' % TABLE,
              'table ip %s {' % TABLE,
              '  chain prerouting {',
@@ -47,15 +50,22 @@ def ruleset(floating_ips):
               'policy accept;']
     for floating, fixed in sorted(floating_ips):
         lines.append('    ip saddr %s oifname "%s" snat to %s' % (
-            fixed, cloud_layout.UNDERLAY_DEVICE, floating))
-    lines += ['  }', '}', '']
+            fixed, uplink, floating))
+    lines += ['    oifname "%s" masquerade' % uplink,
+              '  }', '}', '']
     return '\n'.join(lines)
 
 
 class FloatingIPs(object):
-    """The NAT table of the caller's namespace, kept equal to a set."""
+    """The NAT table of a namespace, kept equal to a set.
 
-    def __init__(self):
+    :param namespace: the network namespace
+    :param uplink: its device towards the floating IPs' network
+    """
+
+    def __init__(self, namespace, uplink):
+        self.namespace = namespace
+        self.uplink = uplink
         self._current = None
 
     def update(self, floating_ips):
@@ -64,11 +74,13 @@ class FloatingIPs(object):
             return
         # "table" then "delete table": the first makes sure there is one
         # to delete, so the same script serves the first time too.
-        result = subprocess.run(['nft', '-f', '-'],
-                                input=ruleset(floating_ips), text=True,
+        result = subprocess.run(['ip', 'netns', 'exec', self.namespace,
+                                 'nft', '-f', '-'],
+                                input=ruleset(floating_ips, self.uplink),
+                                text=True,
                                 capture_output=True, check=False)
         if result.returncode != 0:
             raise RuntimeError('nft: %s' % result.stderr.strip())
         self._current = set(floating_ips)
-        LOG.info('floating IPs: %s', ', '.join(
+        LOG.info('%s: floating IPs: %s', self.namespace, ', '.join(
             '%s->%s' % pair for pair in sorted(floating_ips)) or 'none')

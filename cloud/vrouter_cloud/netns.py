@@ -12,40 +12,23 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Commands on network devices and namespaces: ``ip``, and what runs where.
+"""Network namespaces: made, removed, listed, entered.
 
-``ip`` is the natural tool for links, addresses, routes and namespaces;
-every call goes through ``ip()`` here, which raises CommandFailed with
-what ``ip`` said.  A caller inside a network namespace (the gateway, a
-node's agent) runs there already and calls ``ip()`` as on the host; the
-host reaches into a namespace with ``ip(..., netns=NAME)``.
+Links, addresses and routes are ``ip``'s, through
+``vrouter_testing.iproute`` as in the other suites: a caller inside a
+network namespace (the gateway, a node's agent) runs there already and
+calls ``iproute.ip()`` as on the host; the host reaches into a namespace
+with ``iproute.ip(..., netns=NAME)``.
 """
 
+import ctypes
 import os
-import subprocess
+import socket
+import threading
 
-SYS_NET = '/sys/class/net'
+from vrouter_testing import iproute
+
 NETNS_DIR = '/run/netns'
-
-
-class CommandFailed(Exception):
-    pass
-
-
-def run(*argv, check=True):
-    """Run a command; its standard output.  CommandFailed if it fails."""
-    result = subprocess.run(argv, capture_output=True, text=True,
-                            check=False)
-    if check and result.returncode != 0:
-        raise CommandFailed('%s: %s' % (' '.join(argv),
-                                        result.stderr.strip()))
-    return result.stdout
-
-
-def ip(*args, netns=None):
-    if netns:
-        return run('ip', '-n', netns, *args)
-    return run('ip', *args)
 
 
 def exists(name):
@@ -55,15 +38,15 @@ def exists(name):
 def add(name):
     """A network namespace with its loopback up (nothing if it exists)."""
     if not exists(name):
-        ip('netns', 'add', name)
-    ip('link', 'set', 'lo', 'up', netns=name)
+        iproute.ip('netns', 'add', name)
+    iproute.ip('link', 'set', 'lo', 'up', netns=name)
 
 
 def delete(name):
     """Delete a network namespace; True if there was one."""
     if not exists(name):
         return False
-    ip('netns', 'del', name)
+    iproute.ip('netns', 'del', name)
     return True
 
 
@@ -75,29 +58,71 @@ def names(prefix):
         return []
 
 
+def netdev_exists(name, namespace):
+    """Whether a named namespace has a network device of that name."""
+    try:
+        iproute.ip('link', 'show', 'dev', name, netns=namespace)
+    except iproute.CommandFailed:
+        return False
+    return True
+
+
 def sysctl(name, value, netns=None):
     argv = ['sysctl', '-q', '-w', '%s=%s' % (name, value)]
     if netns:
         argv = ['ip', 'netns', 'exec', netns] + argv
-    run(*argv)
+    iproute.run(*argv)
 
 
-def netdev_exists(name):
-    """In the caller's own network namespace."""
-    return os.path.exists(os.path.join(SYS_NET, name))
+_CLONE_NEWNET = 0x40000000
 
 
-def netdevs():
-    return sorted(os.listdir(SYS_NET))
+def _setns(fd):
+    # os.setns is Python 3.12's; the cloud runs 3.11.
+    setns = getattr(os, 'setns', None)
+    if setns is not None:
+        setns(fd, _CLONE_NEWNET)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, _CLONE_NEWNET) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno))
 
 
-def netdev_master(name):
-    """The bridge a device is enslaved to, or None."""
-    try:
-        return os.path.basename(os.readlink(
-            os.path.join(SYS_NET, name, 'master')))
-    except OSError:
-        return None
+def tcp_listener(namespace, address, port, backlog=64):
+    """A listening TCP socket in a named network namespace.
+
+    A socket stays in the namespace it was made in, whoever uses it
+    later; a thread of its own enters the namespace to make it, so that
+    the caller's threads stay where they are.
+    """
+    made = {}
+
+    def make():
+        try:
+            fd = os.open(os.path.join(NETNS_DIR, namespace), os.O_RDONLY)
+            try:
+                _setns(fd)
+            finally:
+                os.close(fd)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind((address, port))
+                sock.listen(backlog)
+            except OSError:
+                sock.close()
+                raise
+            made['socket'] = sock
+        except OSError as exc:
+            made['error'] = exc
+
+    thread = threading.Thread(target=make, name='setns-' + namespace)
+    thread.start()
+    thread.join()
+    if 'error' in made:
+        raise made['error']
+    return made['socket']
 
 
 def enter(pid):

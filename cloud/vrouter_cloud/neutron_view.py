@@ -21,11 +21,16 @@ Neutron side here.
 
 import collections
 
-Network = collections.namedtuple('Network', 'id vni mtu subnets')
+Network = collections.namedtuple('Network', 'id vni mtu subnets project_id')
 Subnet = collections.namedtuple('Subnet', 'id cidr gateway dhcp')
 Port = collections.namedtuple('Port', 'id mac ips device_id project_id '
                                       'network_id')
-FloatingIP = collections.namedtuple('FloatingIP', 'address fixed')
+# The device owners of a router's ports on its networks (Neutron's).
+ROUTER_INTERFACE_OWNERS = ('network:router_interface',
+                           'network:router_interface_distributed',
+                           'network:ha_router_replicated_interface')
+
+FloatingIP = collections.namedtuple('FloatingIP', 'address fixed port_id')
 
 
 def _network(network, subnets):
@@ -35,7 +40,8 @@ def _network(network, subnets):
         subnets=tuple(sorted(
             Subnet(s.id, s.cidr, s.gateway_ip, bool(s.is_dhcp_enabled))
             for s in subnets
-            if s.ip_version == 4 and s.gateway_ip)))
+            if s.ip_version == 4 and s.gateway_ip)),
+        project_id=network.project_id)
 
 
 class Neutron(object):
@@ -83,8 +89,18 @@ class Neutron(object):
                                   port.network_id))
         return found
 
+    def router_interfaces(self):
+        """{network id: sorted ids of the routers it is attached to}."""
+        found = collections.defaultdict(set)
+        for owner in ROUTER_INTERFACE_OWNERS:
+            for port in self.connection.network.ports(device_owner=owner):
+                if port.device_id:
+                    found[port.network_id].add(port.device_id)
+        return dict((k, sorted(v)) for k, v in found.items())
+
     def floating_ips(self):
         """[FloatingIP] of every floating IP given to a fixed IP."""
-        return [FloatingIP(fip.floating_ip_address, fip.fixed_ip_address)
+        return [FloatingIP(fip.floating_ip_address, fip.fixed_ip_address,
+                           fip.port_id)
                 for fip in self.connection.network.ips()
                 if fip.fixed_ip_address]

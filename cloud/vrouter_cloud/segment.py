@@ -25,10 +25,15 @@ all-zero forwarding entry per peer); unicast follows what the VXLAN
 device learnt, so a guest that moved is found where it answers from
 (QEMU announces a migrated guest with RARP).
 
-Called inside the namespace whose segment it is.
+A node calls it inside its own namespace; the gateway names the
+namespace that holds the segment (a project's router namespace) and the
+one whose underlay device carries the VXLAN: a VXLAN device moved to
+another namespace keeps its tunnel in the one it was made in.
 """
 
 import logging
+
+from vrouter_testing import iproute
 
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import netns
@@ -50,43 +55,60 @@ def vxlan_name(network_id):
     return VXLAN_PREFIX + network_id[:8]
 
 
-def ensure(network_id, vni, mtu, local, peers):
-    """The segment of a network in this namespace; its bridge's name.
+def _exists(name, namespace):
+    if namespace is None:
+        return iproute.netdev_exists(name)
+    return netns.netdev_exists(name, namespace)
+
+
+def ensure(network_id, vni, mtu, local, peers, namespace=None,
+           underlay=None):
+    """The segment of a network in a namespace; its bridge's name.
 
     :param network_id: Neutron's network id
     :param vni: its VXLAN id (the segmentation id of its VXLAN segment)
     :param mtu: the network's MTU (the guests' and the devices')
-    :param local: this namespace's underlay address
+    :param local: the underlay address of the VXLAN's namespace
     :param peers: the underlay addresses of the other namespaces
+    :param namespace: where the segment goes (None: the caller's)
+    :param underlay: the namespace of the underlay device, if not the
+        segment's
     """
     bridge = bridge_name(network_id)
     vxlan = vxlan_name(network_id)
-    if not netns.netdev_exists(bridge):
-        netns.ip('link', 'add', bridge, 'mtu', str(mtu), 'type', 'bridge')
+    if not _exists(bridge, namespace):
+        iproute.ip('link', 'add', bridge, 'mtu', str(mtu), 'type', 'bridge',
+                   netns=namespace)
         # Forward at once: no STP listening delay for guests.
-        netns.ip('link', 'set', bridge, 'type', 'bridge', 'forward_delay',
-                 '0', 'stp_state', '0')
+        iproute.ip('link', 'set', bridge, 'type', 'bridge', 'forward_delay',
+                   '0', 'stp_state', '0', netns=namespace)
         LOG.info('network %s: bridge %s', network_id, bridge)
-    if not netns.netdev_exists(vxlan):
-        netns.ip('link', 'add', vxlan, 'mtu', str(mtu), 'type', 'vxlan',
-                 'id', str(vni), 'local', local, 'dstport',
-                 str(cloud_layout.VXLAN_PORT), 'dev',
-                 cloud_layout.UNDERLAY_DEVICE)
+    if not _exists(vxlan, namespace):
+        made_in = underlay or namespace
+        iproute.ip('link', 'add', vxlan, 'mtu', str(mtu), 'type', 'vxlan',
+                   'id', str(vni), 'local', local, 'dstport',
+                   str(cloud_layout.VXLAN_PORT), 'dev',
+                   cloud_layout.UNDERLAY_DEVICE, netns=made_in)
+        if made_in != namespace:
+            iproute.ip('link', 'set', vxlan, 'netns', namespace,
+                       netns=made_in)
+        fdb = ['bridge'] + (['-netns', namespace] if namespace else [])
         for peer in peers:
-            netns.run('bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev',
-                      vxlan, 'dst', peer)
-        netns.ip('link', 'set', vxlan, 'master', bridge, 'up')
+            iproute.run(*(fdb + ['fdb', 'append', '00:00:00:00:00:00',
+                                 'dev', vxlan, 'dst', peer]))
+        iproute.ip('link', 'set', vxlan, 'master', bridge, 'up',
+                   netns=namespace)
         LOG.info('network %s: vxlan %s id %d to %s', network_id, vxlan, vni,
                  ', '.join(peers))
-    netns.ip('link', 'set', bridge, 'up')
+    iproute.ip('link', 'set', bridge, 'up', netns=namespace)
     return bridge
 
 
-def remove(network_id):
-    """Remove a network's segment from this namespace."""
+def remove(network_id, namespace=None):
+    """Remove a network's segment from a namespace (None: the caller's)."""
     for name in (vxlan_name(network_id), bridge_name(network_id)):
         try:
-            netns.ip('link', 'del', name)
-        except netns.CommandFailed:
+            iproute.ip('link', 'del', name, netns=namespace)
+        except iproute.CommandFailed:
             pass  # already gone
     LOG.info('network %s: segment removed', network_id)

@@ -19,11 +19,14 @@ each namespace of the cloud (the gateway, every compute node) has a veth
 into it with an address of its own (layout).  It is what a data centre's
 management and underlay networks are to real compute nodes: the nodes
 reach the control plane and each other's libvirtd, sshd and VXLAN
-endpoints over it.  The host routes the guests' range and the floating
-IPs to the gateway namespace, and nothing else of the host goes there.
+endpoints over it.  The host routes the floating IPs and the routers'
+uplinks (what guests send out leaves from there) to the gateway
+namespace, and nothing else of the host goes there.
 """
 
 import ipaddress
+
+from vrouter_testing import iproute
 
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import netns
@@ -41,35 +44,46 @@ def _veth(namespace):
 def setup_host():
     """The management bridge with the control plane's address."""
     bridge = cloud_layout.MANAGEMENT_BRIDGE
-    if not netns.netdev_exists(bridge):
-        netns.ip('link', 'add', bridge, 'type', 'bridge')
-        netns.ip('link', 'set', bridge, 'type', 'bridge',
-                 'forward_delay', '0', 'stp_state', '0')
-        netns.ip('address', 'add', '%s/%d' % (
+    if not iproute.netdev_exists(bridge):
+        iproute.ip('link', 'add', bridge, 'type', 'bridge')
+        iproute.ip('link', 'set', bridge, 'type', 'bridge',
+                   'forward_delay', '0', 'stp_state', '0')
+        iproute.ip('address', 'add', '%s/%d' % (
             cloud_layout.CONTROL_ADDRESS, _PREFIXLEN), 'dev', bridge)
-    netns.ip('link', 'set', bridge, 'up')
+    iproute.ip('link', 'set', bridge, 'up')
 
 
 def attach(namespace, address):
     """A namespace (made if needed) on the management network."""
     netns.add(namespace)
     host_end = _veth(namespace)
-    if not netns.netdev_exists(host_end):
-        netns.ip('link', 'add', host_end, 'type', 'veth', 'peer', 'name',
-                 cloud_layout.UNDERLAY_DEVICE, 'netns', namespace)
-        netns.ip('address', 'add', '%s/%d' % (address, _PREFIXLEN), 'dev',
-                 cloud_layout.UNDERLAY_DEVICE, netns=namespace)
-    netns.ip('link', 'set', host_end, 'master',
-             cloud_layout.MANAGEMENT_BRIDGE, 'up')
-    netns.ip('link', 'set', cloud_layout.UNDERLAY_DEVICE, 'up',
-             netns=namespace)
+    if not iproute.netdev_exists(host_end):
+        iproute.ip('link', 'add', host_end, 'type', 'veth', 'peer', 'name',
+                   cloud_layout.UNDERLAY_DEVICE, 'netns', namespace)
+        iproute.ip('address', 'add', '%s/%d' % (address, _PREFIXLEN), 'dev',
+                   cloud_layout.UNDERLAY_DEVICE, netns=namespace)
+    iproute.ip('link', 'set', host_end, 'master',
+               cloud_layout.MANAGEMENT_BRIDGE, 'up')
+    iproute.ip('link', 'set', cloud_layout.UNDERLAY_DEVICE, 'up',
+               netns=namespace)
 
 
 def route_to_gateway():
-    """The guests' range and the floating IPs: through the gateway."""
-    for cidr in (cloud_layout.GUEST_CIDR, cloud_layout.FLOATING_CIDR):
-        netns.ip('route', 'replace', cidr, 'via',
-                 cloud_layout.GATEWAY_ADDRESS)
+    """The floating IPs and the routers' uplinks: through the gateway.
+
+    The external network's gateway address is the host's (on the
+    management bridge, /32: the rest of the floating range stays with the
+    gateway namespace), and the gateway namespace routes that one address
+    to the host, so that what a guest sends there leaves from its
+    floating IP and comes back.
+    """
+    for cidr in (cloud_layout.UPLINK_CIDR, cloud_layout.FLOATING_CIDR):
+        iproute.ip('route', 'replace', cidr, 'via',
+                   cloud_layout.GATEWAY_ADDRESS)
+    iproute.ip('address', 'replace', cloud_layout.EXTERNAL_GATEWAY + '/32',
+               'dev', cloud_layout.MANAGEMENT_BRIDGE)
+    iproute.ip('route', 'replace', cloud_layout.EXTERNAL_GATEWAY, 'via',
+               cloud_layout.CONTROL_ADDRESS, netns=cloud_layout.GATEWAY_NETNS)
 
 
 def cleanup():
@@ -82,12 +96,12 @@ def cleanup():
     for name in netns.names(cloud_layout.NAMESPACE_PREFIX):
         netns.delete(name)
         removed.append('netns ' + name)
-    for name in netns.netdevs():
+    for name in iproute.netdevs():
         if cloud_layout.is_cloud_device(name):
             try:
-                netns.ip('link', 'del', name)
+                iproute.ip('link', 'del', name)
                 removed.append(name)
-            except netns.CommandFailed:
+            except iproute.CommandFailed:
                 pass  # gone with its peer
     # The routes went with the bridge's address.
     return removed

@@ -41,14 +41,11 @@ TOP = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
 LIB = TOP / 'devstack' / 'lib' / 'os-vif-vrouter'
 
+# The tools' reader of patches/releases.
+sys.path.insert(0, str(TOP / 'tools'))
+from vrtools import releases  # noqa: E402
 
-def _releases():
-    return [line for line in
-            (TOP / 'patches' / 'releases').read_text().splitlines()
-            if line.strip() and not line.startswith('#')]
-
-
-DEFAULT_RELEASE = _releases()[0]
+DEFAULT_RELEASE = releases.nova_releases()[0]
 
 
 def _run(*args, **kwargs):
@@ -372,4 +369,4 @@ class DevstackPluginTestCase(_ApplyTests, _PluginTestCase):
 class DevstackPluginOldestReleaseTestCase(_ApplyTests, _PluginTestCase):
     """A Nova of the oldest release gets that release's series."""
 
-    release = _releases()[-1]
+    release = releases.nova_releases()[-1]

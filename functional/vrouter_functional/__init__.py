@@ -21,7 +21,7 @@ config, libvirt validates, defines and starts it on ``qemu:///system``
 bookworm-backports' libvirt 11.3 and QEMU 10.0 with ``tox -e
 functional-backports``), the driver plugs the port through
 os-vif into the ``os_vif_vrouter`` plugin and its privsep daemon.  The
-vRouter agent is the plugin's stand-in (``os_vif_vrouter.tests.
+vRouter agent is the project's stand-in (``vrouter_testing.
 agent_stand_in``); the vRouter datapath is played by a network namespace
 that holds the gateway (kernel), DPDK's testpmd (vhost-user) or a
 throw-away netdev (an offload representor).
@@ -29,5 +29,6 @@ throw-away netdev (an offload representor).
 Run as root through ``tools/functional-job`` (``tox -e functional``),
 which installs what the suite needs, builds the guest and starts the
 libvirt daemons.  The guest is a Debian cloud kernel with a busybox
-initramfs (``functional/guest/init``) that reports on its serial console.
+initramfs (``testing/guest/init``, the test cloud's guest too) that
+reports on its serial console (``vrouter_testing.guest_init``).
 """

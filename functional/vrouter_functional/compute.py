@@ -42,7 +42,7 @@ from nova.virt.libvirt import vif_vrouter
 from os_vif_vrouter import locks as plugin_locks
 from os_vif_vrouter import opts as plugin_opts
 from os_vif_vrouter import privsep as plugin_privsep
-from os_vif_vrouter.tests import agent_stand_in
+from vrouter_testing import agent_stand_in
 
 CONF = cfg.CONF
 # The plugin's options, for both of its names.

@@ -26,9 +26,10 @@
 import threading
 
 import fixtures
+from vrouter_testing import iproute
+from vrouter_testing import testpmd
 
 from vrouter_functional import host
-from vrouter_functional import testpmd
 
 
 class KernelDatapath(fixtures.Fixture):
@@ -75,14 +76,14 @@ class KernelDatapath(fixtures.Fixture):
                 continue
             device = registered['system-name']
             if not (self._guest_started.is_set() and
-                    host.netdev_exists(device)):
+                    iproute.netdev_exists(device)):
                 continue
             try:
-                host.ip('link', 'set', 'dev', device, 'netns',
-                        self.netns.name)
+                iproute.ip('link', 'set', 'dev', device, 'netns',
+                           self.netns.name)
                 self.netns.ip('address', 'add', self.gateway, 'dev', device)
                 self.netns.ip('link', 'set', 'dev', device, 'up')
-            except host.CommandFailed as exc:
+            except iproute.CommandFailed as exc:
                 self.error = exc
             else:
                 self.device = device
@@ -96,7 +97,7 @@ class KernelDatapath(fixtures.Fixture):
     def wait_attached(self):
         """Wait until the device is attached; its name.
 
-        :raises: host.CommandFailed if attaching it failed
+        :raises: iproute.CommandFailed if attaching it failed
         """
         host.wait_until(self._attached.is_set,
                         'device attached for port %s' % self.port_id)
@@ -157,11 +158,11 @@ class TestPmd(fixtures.Fixture):
         after that, as the net_tap driver configures it by name in this
         namespace.
         """
-        host.wait_until(lambda: host.netdev_exists(self.tap),
+        host.wait_until(lambda: iproute.netdev_exists(self.tap),
                         'testpmd tap %s' % self.tap,
                         detail=self.log)
         self.forwarder.forward(host.WAIT_TIMEOUT)
-        host.ip('link', 'set', 'dev', self.tap, 'netns', netns.name)
+        iproute.ip('link', 'set', 'dev', self.tap, 'netns', netns.name)
         netns.ip('address', 'add', gateway, 'dev', self.tap)
         netns.ip('link', 'set', 'dev', self.tap, 'up')
 

@@ -21,12 +21,12 @@ the test fails.
 import os
 import pwd
 import shutil
-import subprocess
 import tempfile
 import time
 import uuid
 
 import fixtures
+from vrouter_testing import iproute
 
 # Debian's libvirt runs QEMU as this user (qemu.conf's default).
 QEMU_USER = 'libvirt-qemu'
@@ -39,32 +39,9 @@ WAIT_TIMEOUT = 300.0
 # Where QemuDir makes directories: every user may traverse it.
 QEMU_TMPDIR = '/tmp'
 
-_SYS_NET = '/sys/class/net'
-_IFF_UP = 0x1
-
-
-class CommandFailed(Exception):
-    def __init__(self, argv, returncode, output):
-        super().__init__('%s exited with %d: %s' % (
-            ' '.join(argv), returncode, output.strip()))
-
 
 class WaitTimedOut(Exception):
     pass
-
-
-def run(*argv):
-    """Run a command; its output, or CommandFailed with it."""
-    result = subprocess.run(argv, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
-                            check=False)
-    if result.returncode != 0:
-        raise CommandFailed(argv, result.returncode, result.stdout)
-    return result.stdout
-
-
-def ip(*args):
-    return run('ip', *args)
 
 
 def wait_until(predicate, what, timeout=WAIT_TIMEOUT, interval=0.1,
@@ -89,16 +66,6 @@ def wait_until(predicate, what, timeout=WAIT_TIMEOUT, interval=0.1,
         time.sleep(interval)
 
 
-def netdev_exists(name):
-    """Whether a network device of that name is in this namespace."""
-    return os.path.exists(os.path.join(_SYS_NET, name))
-
-
-def netdev_is_up(name):
-    with open(os.path.join(_SYS_NET, name, 'flags')) as f:
-        return bool(int(f.read(), 16) & _IFF_UP)
-
-
 def ipv6_disabled(name):
     path = '/proc/sys/net/ipv6/conf/%s/disable_ipv6' % name
     with open(path) as f:
@@ -118,16 +85,16 @@ class NetNamespace(fixtures.Fixture):
         self.name = unique_name(prefix, 32)
 
     def _setUp(self):
-        ip('netns', 'add', self.name)
-        self.addCleanup(ip, 'netns', 'delete', self.name)
+        iproute.ip('netns', 'add', self.name)
+        self.addCleanup(iproute.ip, 'netns', 'delete', self.name)
 
     def ip(self, *args):
-        return ip('-n', self.name, *args)
+        return iproute.ip(*args, netns=self.name)
 
     def has_netdev(self, name):
         try:
             self.ip('link', 'show', 'dev', name)
-        except CommandFailed:
+        except iproute.CommandFailed:
             return False
         return True
 
@@ -150,12 +117,12 @@ class Representor(fixtures.Fixture):
 
     def _setUp(self):
         try:
-            ip('link', 'add', self.name, 'type', 'dummy')
+            iproute.ip('link', 'add', self.name, 'type', 'dummy')
             self.kind = 'dummy'
-        except CommandFailed:
-            ip('tuntap', 'add', 'dev', self.name, 'mode', 'tap')
+        except iproute.CommandFailed:
+            iproute.ip('tuntap', 'add', 'dev', self.name, 'mode', 'tap')
             self.kind = 'tap'
-        self.addCleanup(ip, 'link', 'delete', self.name)
+        self.addCleanup(iproute.ip, 'link', 'delete', self.name)
 
 
 class QemuDir(fixtures.Fixture):

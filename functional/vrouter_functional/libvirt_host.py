@@ -19,11 +19,11 @@ here: one pair serves every test process.
 """
 
 import os
-import shlex
 
 import fixtures
 import libvirt
 from lxml import etree
+from vrouter_testing import guest_init
 
 from vrouter_functional import host
 
@@ -32,9 +32,6 @@ URI = 'qemu:///system'
 DOMAIN_SCHEMA = '/usr/share/libvirt/schemas/domain.rng'
 
 QEMU_LOG_DIR = '/var/log/libvirt/qemu'
-
-# What the guest's /init prints on the serial console starts with this.
-REPORT_PREFIX = 'VRTEST '
 
 
 class InvalidDomainXML(Exception):
@@ -145,24 +142,6 @@ class Domain(fixtures.Fixture):
             return '(no QEMU log: %s)' % exc
 
 
-class Report(object):
-    """One line the guest reported: 'VRTEST <event> [words] [key=value]'.
-
-    :ivar event: the first word ('booted', 'nic', 'ping')
-    :ivar words: the other words without '='
-    :ivar values: the key=value words, as a dict
-    """
-
-    def __init__(self, line):
-        fields = shlex.split(line[len(REPORT_PREFIX):])
-        self.event = fields[0]
-        self.words = [f for f in fields[1:] if '=' not in f]
-        self.values = dict(f.split('=', 1) for f in fields[1:] if '=' in f)
-
-    def __repr__(self):
-        return 'Report(%s %s %s)' % (self.event, self.words, self.values)
-
-
 class Console(object):
     """The guest's serial console, as virtlogd writes it to a file."""
 
@@ -177,18 +156,13 @@ class Console(object):
             return ''
 
     def reports(self, event=None):
-        # Whole lines only: virtlogd may have written part of the last.
-        lines = [line.strip() for line in
-                 self.text().splitlines(keepends=True) if line.endswith('\n')]
-        reports = [Report(line) for line in lines
-                   if line.startswith(REPORT_PREFIX)]
-        return [r for r in reports if event is None or r.event == event]
+        return guest_init.reports(self.text(), event)
 
     def tail(self, lines=30):
         return '\n'.join(self.text().splitlines()[-lines:])
 
     def wait_for(self, event, domain):
-        """Wait until the guest reports an event; that Report.
+        """Wait until the guest reports an event; that guest_init.Report.
 
         :raises: AssertionError if the domain stops first
         """

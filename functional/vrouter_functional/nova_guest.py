@@ -30,10 +30,11 @@ from nova.network import model as network_model
 from nova import objects
 from nova.virt.libvirt import config as vconfig
 from nova.virt.libvirt import vif_vrouter
+from vrouter_testing import guest_init
 
 objects.register_all()
 
-# Built by tools/functional-setup.
+# Built by tools/functional-setup (tools/vrtools/guest.py).
 GUEST_BUILD = os.path.abspath(os.path.join(
     os.path.dirname(__file__), '..', '..', '.functional-build', 'guest'))
 GUEST_FILES = ('vmlinuz', 'initramfs.gz')
@@ -144,10 +145,8 @@ class Port(object):
         if traffic is None:
             traffic = self.datapath == KERNEL
         if not traffic:
-            return ['vrtest.net=none']
-        return ['vrtest.ip=' + ADDRESS,
-                'vrtest.prefix=%d' % PREFIX_LENGTH,
-                'vrtest.gw=' + GATEWAY]
+            return [guest_init.NO_NETWORK]
+        return guest_init.network_args(ADDRESS, PREFIX_LENGTH, GATEWAY)
 
 
 def shared_memory_backing():

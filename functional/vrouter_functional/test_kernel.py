@@ -14,6 +14,8 @@
 
 """Kernel vRouter: a guest on an <interface type='ethernet'> tap."""
 
+from vrouter_testing import iproute
+
 from vrouter_functional import base
 from vrouter_functional import datapath
 from vrouter_functional import host
@@ -48,7 +50,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         """
         domain.destroy()
         host.wait_until(
-            lambda: not (host.netdev_exists(self.port.devname) or
+            lambda: not (iproute.netdev_exists(self.port.devname) or
                          path.netns.has_netdev(self.port.devname)),
             'removal of tap %s' % self.port.devname)
 
@@ -97,7 +99,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         domain.start()
         # The agent skips, for good, a replayed port whose device does not
         # exist: it is started once libvirt has made the tap.
-        host.wait_until(lambda: host.netdev_exists(self.port.devname),
+        host.wait_until(lambda: iproute.netdev_exists(self.port.devname),
                         'tap %s' % self.port.devname)
         node.agent.start()
         self.assertEqual([self.port.id], node.agent.replayed)
@@ -112,7 +114,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         # vif_plug_vrouter plugin made them, that nothing holds any more:
         # libvirt would refuse to start the guest ("The <tap> interface
         # already exists"), on libvirt 9.0 and 11.3 alike.
-        host.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
+        iproute.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
         self.addCleanup(self._delete_netdev, self.port.devname)
         node = self.compute_host()
         path = self.useFixture(datapath.KernelDatapath(
@@ -120,7 +122,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
 
         # Nova's driver removes it when it plugs the port.
         node.plug(self.instance, self.port)
-        self.assertFalse(host.netdev_exists(self.port.devname))
+        self.assertFalse(iproute.netdev_exists(self.port.devname))
         self.assertRegistered(node, self.instance, self.port,
                               self.port.devname)
         domain = self.boot_and_reach_gateway(path)
@@ -129,5 +131,5 @@ class KernelVRouterTest(base.FunctionalTestCase):
 
     @staticmethod
     def _delete_netdev(name):
-        if host.netdev_exists(name):
-            host.ip('link', 'delete', name)
+        if iproute.netdev_exists(name):
+            iproute.ip('link', 'delete', name)

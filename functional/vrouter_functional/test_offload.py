@@ -27,6 +27,7 @@ IPv6 off and registers it as the port's device, and unplug undoes both.
 import os
 
 import fixtures
+from vrouter_testing import iproute
 
 from vrouter_functional import base
 from vrouter_functional import host
@@ -55,9 +56,9 @@ class OffloadTest(base.FunctionalTestCase):
         """Plug: the representor is up, IPv6 off, registered as the
         port's device; unplug: unregistered, down.
         """
-        self.assertFalse(host.netdev_is_up(self.representor.name))
+        self.assertFalse(iproute.netdev_is_up(self.representor.name))
         self.node.plug(self.instance, port)
-        self.assertTrue(host.netdev_is_up(self.representor.name))
+        self.assertTrue(iproute.netdev_is_up(self.representor.name))
         self.assertTrue(host.ipv6_disabled(self.representor.name))
         registered = self.assertRegistered(
             self.node, self.instance, port, self.representor.name)
@@ -65,7 +66,7 @@ class OffloadTest(base.FunctionalTestCase):
 
         self.node.unplug(self.instance, port)
         self.assertUnregistered(self.node, port)
-        self.assertFalse(host.netdev_is_up(self.representor.name))
+        self.assertFalse(iproute.netdev_is_up(self.representor.name))
 
     def test_direct_hostdev(self):
         port = nova_guest.Port(nova_guest.OFFLOAD_DIRECT,

@@ -21,8 +21,7 @@ ordinary commands (cat reads its stdin as testpmd's prompt does).
 
 import fixtures
 import testtools
-
-from vrouter_functional import testpmd
+from vrouter_testing import testpmd
 
 SOCKET = '/var/run/vrouter/uvh_vif_tap0123456789'
 

@@ -24,6 +24,9 @@ does, and talk to the same agent about the same files.  An option given
 on the command line wins over the file.
 """
 
+import argparse
+import typing as ty
+
 from oslo_config import cfg
 
 from os_vif_vrouter import constants
@@ -35,7 +38,7 @@ class ConfigError(Exception):
     """The configuration files could not be read, or hold a bad value."""
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--config-file', action='append', dest='config_file',
         metavar='PATH',
@@ -49,7 +52,7 @@ def add_arguments(parser):
              'ending in .conf (as --config-file)')
 
 
-def load(args):
+def load(args: argparse.Namespace) -> ty.Tuple[ty.Any, ty.Optional[str]]:
     """The [os_vif_vrouter] options and the lock path, from the files.
 
     :returns: (the [os_vif_vrouter] group of a ConfigOpts, lock_path)
@@ -58,22 +61,21 @@ def load(args):
     conf = cfg.ConfigOpts()
     group = opts.register_opts(conf)
     try:
-        lock_path = locks.lock_path_of(conf)  # registers the option
         conf(args=[], project='nova',
              default_config_files=args.config_file,
              default_config_dirs=args.config_dir)
+        # Registers [oslo_concurrency] lock_path: options registered after
+        # the files are parsed still read them.
         lock_path = locks.lock_path_of(conf)
         # Values are parsed when read: read them all now.
         for opt in opts.ALL_OPTS:
             getattr(group, opt.dest)
-    except cfg.Error as exc:
-        raise ConfigError('cannot read the configuration: %s' % exc)
-    except (ValueError, OSError) as exc:
+    except (cfg.Error, ValueError, OSError) as exc:
         raise ConfigError('cannot read the configuration: %s' % exc)
     return group, lock_path
 
 
-def describe_default(name):
+def describe_default(name: str) -> str:
     """Help text for an option whose default comes from the files."""
     return 'default: [%s] %s of the configuration' % (
         constants.CONFIG_GROUP, name)

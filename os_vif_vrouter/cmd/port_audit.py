@@ -29,6 +29,7 @@ and --repair removes files there).
 import argparse
 import json
 import sys
+import typing as ty
 import warnings
 
 # oslo.privsep imports eventlet, which warns on import that it is
@@ -38,10 +39,11 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import audit  # noqa: E402
 from os_vif_vrouter.cmd import config  # noqa: E402
-from os_vif_vrouter import constants as c  # noqa: E402
+from os_vif_vrouter import constants  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
+from os_vif_vrouter import registration  # noqa: E402
 from os_vif_vrouter import repair  # noqa: E402
 
 EXIT_OK = 0
@@ -79,7 +81,7 @@ exit codes:
 """
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='vrouter-port-audit',
         description='Compare the vRouter ports of the libvirt domains, the '
@@ -93,27 +95,30 @@ def build_parser():
         help='libvirt connection URI (default %(default)s)')
     add('--port_json_path',
         help='directory of the port files (%s, %s)'
-             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+             % (config.describe_default('port_dir'),
+                constants.DEFAULT_PORT_DIR))
     add('--agent_host',
         help='address of the agent\'s REST port API (%s, %s)'
-             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+             % (config.describe_default('agent_host'),
+                constants.DEFAULT_AGENT_HOST))
     add('--agent_port', type=int,
         help='TCP port of the agent\'s REST port API (%s, %d)'
-             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
+             % (config.describe_default('agent_port'),
+                constants.DEFAULT_AGENT_PORT))
     add('--repair', action='store_true',
         help='fix the stale files, missing registrations and temporary '
              'leftovers it can prove are Nova\'s and stale')
     add('--grace_period', type=float, metavar='SECONDS',
         help='--repair touches only files older than this (%s, %d)'
              % (config.describe_default('repair_grace_period'),
-                c.DEFAULT_REPAIR_GRACE_PERIOD))
+                constants.DEFAULT_REPAIR_GRACE_PERIOD))
     add('--json', action='store_true',
         help='print one JSON object instead of text')
     config.add_arguments(parser)
     return parser
 
 
-def _configure(args):
+def _configure(args: argparse.Namespace) -> None:
     """Fill in what the command line left out from the configuration.
 
     :raises: config.ConfigError
@@ -122,6 +127,7 @@ def _configure(args):
     args.connect_timeout = group.agent_connect_timeout
     args.read_timeout = group.agent_read_timeout
     args.listener_uid = opts.listener_uid(group)
+    args.sysfs_root = group.sysfs_root
     if args.grace_period is None:
         args.grace_period = group.repair_grace_period
     for name, option in (('agent_host', 'agent_host'),
@@ -131,11 +137,13 @@ def _configure(args):
             setattr(args, name, getattr(group, option))
 
 
-def run(args, interfaces, list_interfaces=None):
-    """Audit (and repair) with the given domain interfaces; exit code.
+def run(args: argparse.Namespace,
+        list_interfaces: ty.Callable[[], ty.List[audit.Interface]]) -> int:
+    """Audit (and repair); the exit code.
 
-    :param list_interfaces: () -> the domain interfaces now, for the
-        repair's second look (default: the same interfaces)
+    :param list_interfaces: () -> the interfaces of the host's domains,
+        now: called for the audit, and again by the repair under each
+        port's lock (a domain may come or go meanwhile)
     """
     try:
         _configure(args)
@@ -143,8 +151,15 @@ def run(args, interfaces, list_interfaces=None):
         print('vrouter-port-audit: %s' % exc, file=sys.stderr)
         return EXIT_USAGE
     try:
-        port_files = audit.read_port_files(args.port_json_path)
-        leftovers = audit.read_leftovers(args.port_json_path)
+        interfaces = list_interfaces()
+    except exception.AuditSourceError as exc:
+        print('vrouter-port-audit: %s' % exc.format_message(),
+              file=sys.stderr)
+        return EXIT_SOURCE
+    try:
+        port_dir = registration.checked_port_directory(args.port_json_path)
+        port_files = audit.read_port_files(port_dir)
+        leftovers = audit.read_leftovers(port_dir)
     except (OSError, exception.VRouterException) as exc:
         print('vrouter-port-audit: cannot read %s: %s' % (
             args.port_json_path, exc), file=sys.stderr)
@@ -155,21 +170,26 @@ def run(args, interfaces, list_interfaces=None):
         listener_uid=args.listener_uid)
     try:
         findings = audit.audit(port_files, interfaces, client,
+                               audit.devices_in(args.sysfs_root),
                                leftovers=leftovers)
         findings += audit.agent_exposure(args.agent_port)
-        repaired = []
+        repaired: ty.List[audit.Finding] = []
         if args.repair:
             repaired, findings = repair.repair(
-                findings, port_files, client, args.port_json_path,
-                args.lock_path, args.grace_period,
-                list_interfaces or (lambda: interfaces), leftovers)
+                findings, port_files, client, port_dir,
+                args.lock_path, args.grace_period, list_interfaces,
+                leftovers)
     finally:
         client.close()
     _report(args, port_files, interfaces, findings, repaired)
     return EXIT_DRIFT if findings else EXIT_OK
 
 
-def _report(args, port_files, interfaces, findings, repaired):
+def _report(args: argparse.Namespace,
+            port_files: ty.List[audit.PortFile],
+            interfaces: ty.List[audit.Interface],
+            findings: ty.List[audit.Finding],
+            repaired: ty.List[audit.Finding]) -> None:
     if args.json:
         print(json.dumps({
             'port_files': len(port_files),
@@ -191,18 +211,11 @@ def _report(args, port_files, interfaces, findings, repaired):
         print('no drift')
 
 
-def main(argv=None):
+def main(argv: ty.Optional[ty.List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     # Run as root: privileged file work happens in this process.
     privsep.vif_plug.set_client_mode(False)
-    try:
-        interfaces = audit.libvirt_interfaces(args.libvirt_uri)
-    except exception.AuditSourceError as exc:
-        print('vrouter-port-audit: %s' % exc.format_message(),
-              file=sys.stderr)
-        return EXIT_SOURCE
-    return run(args, interfaces,
-               lambda: audit.libvirt_interfaces(args.libvirt_uri))
+    return run(args, lambda: audit.libvirt_interfaces(args.libvirt_uri))
 
 
 if __name__ == '__main__':

@@ -16,7 +16,8 @@
 
 A drop-in for the classic ``vrouter-port-control`` script of the vRouter
 agent (same options, same exit codes), built on the plugin's own agent
-client, port request builder and atomic port files.  Like the classic
+client, port checks (:func:`os_vif_vrouter.ports.from_cli`) and atomic
+port files.  Like the classic
 script it must run as root: it does the privileged file work in its own
 process (no privsep daemon).
 
@@ -35,7 +36,9 @@ Differences from the classic script, all on purpose:
 - a failed add undoes only what it did, as the plugin does: a new port
   is deleted again, a port the agent had before is registered again as
   its old file says (the classic script kept a port whose vhost-user
-  socket never came, exit 6);
+  socket never came, exit 6); with --no_persist there is no file to
+  tell a new port from one the agent had, so the agent's registration
+  is left as it is;
 - --no_persist takes a boolean (true/false/yes/no/1/0, or no value for
   true), where the classic script took any non-empty string as true.
 """
@@ -45,19 +48,22 @@ import contextlib
 import logging
 import os
 import sys
+import typing as ty
 import warnings
 
 # oslo.privsep imports eventlet, which warns on import that it is
 # deprecated; a command-line tool's output is not the place for that.
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 
+from os_vif_translate import validate as osvt_validate  # noqa: E402
 from os_vif_vrouter import agent_client  # noqa: E402
 from os_vif_vrouter import backoff  # noqa: E402
 from os_vif_vrouter.cmd import config  # noqa: E402
-from os_vif_vrouter import constants as c  # noqa: E402
+from os_vif_vrouter import constants  # noqa: E402
 from os_vif_vrouter import exception  # noqa: E402
 from os_vif_vrouter import opts  # noqa: E402
 from os_vif_vrouter import port_request  # noqa: E402
+from os_vif_vrouter import ports  # noqa: E402
 from os_vif_vrouter import privileged  # noqa: E402
 from os_vif_vrouter import privsep  # noqa: E402
 from os_vif_vrouter import registration  # noqa: E402
@@ -74,9 +80,9 @@ EXIT_NO_VHOSTUSER_SOCKET = 6
 
 OPERS = ('add', 'delete', 'enable', 'disable')
 PORT_TYPES = {
-    'NovaVMPort': c.PORT_TYPE_VM,
-    'NameSpacePort': c.PORT_TYPE_NAMESPACE,
-    'ESXiPort': c.PORT_TYPE_ESXI,
+    'NovaVMPort': constants.PORT_TYPE_VM,
+    'NameSpacePort': constants.PORT_TYPE_NAMESPACE,
+    'ESXiPort': constants.PORT_TYPE_ESXI,
 }
 VIF_TYPE_VROUTER = 'Vrouter'
 VIF_TYPE_VHOSTUSER = 'VhostUser'
@@ -101,17 +107,18 @@ exit codes:
   6  --vif_type=VhostUser --vhostuser_mode=0: the vRouter did not create
      the vhost-user socket within --socket_wait seconds; what the add did
      is undone, as the plugin does (a port the agent had before keeps
-     its registration and port file)
+     its registration and port file; with --no_persist the agent's
+     registration is left as it is)
 """
 
 
 class _Exit(Exception):
-    def __init__(self, code, message):
+    def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
 
 
-def _boolean(value):
+def _boolean(value: str) -> bool:
     if value.lower() in _TRUE:
         return True
     if value.lower() in _FALSE:
@@ -120,7 +127,7 @@ def _boolean(value):
                                      % value)
 
 
-def _seconds(value):
+def _seconds(value: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
@@ -131,7 +138,7 @@ def _seconds(value):
     return seconds
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='vrouter-port-control',
         description='Add, delete, enable or disable a port at the vRouter '
@@ -176,37 +183,42 @@ def build_parser():
         help='0 (default): the vRouter creates the socket and QEMU '
              'connects; 1: QEMU is the server and the vRouter connects')
     add('--no_persist', type=_boolean, nargs='?', const=True, default=False,
-        metavar='BOOL', help='do not read, write or remove the port file')
+        metavar='BOOL', help='do not read, write or remove the port file '
+        '(a failed add then leaves the agent\'s registration as it is)')
     add('--agent_host',
         help='address of the agent\'s REST port API (%s, %s)'
-             % (config.describe_default('agent_host'), c.DEFAULT_AGENT_HOST))
+             % (config.describe_default('agent_host'),
+                constants.DEFAULT_AGENT_HOST))
     add('--agent_port',
         help='TCP port of the agent\'s REST port API (%s, %d)'
-             % (config.describe_default('agent_port'), c.DEFAULT_AGENT_PORT))
+             % (config.describe_default('agent_port'),
+                constants.DEFAULT_AGENT_PORT))
     add('--port_json_path',
         help='directory of the port files (%s, %s)'
-             % (config.describe_default('port_dir'), c.DEFAULT_PORT_DIR))
+             % (config.describe_default('port_dir'),
+                constants.DEFAULT_PORT_DIR))
     add('--agent_timeout', type=_seconds, metavar='SECONDS',
         help='seconds to wait for each answer of the agent, 0 for no '
              'limit (%s)' % config.describe_default('agent_read_timeout'))
     add('--agent_wait', type=_seconds, metavar='SECONDS',
         help='VhostUser: seconds to wait for the agent\'s port to open '
              '(%s, %d)' % (config.describe_default('vhostuser_agent_wait'),
-                           c.CLASSIC_AGENT_WAIT))
+                           constants.CLASSIC_AGENT_WAIT))
     add('--socket_wait', type=_seconds, metavar='SECONDS',
         help='VhostUser: seconds to wait for the DPDK netlink socket, and '
              'for the vhost-user socket with --vhostuser_mode=0 (%s, %d)'
              % (config.describe_default('vhostuser_socket_wait'),
-                c.CLASSIC_SOCKET_WAIT))
+                constants.CLASSIC_SOCKET_WAIT))
     config.add_arguments(parser)
-    add('--dpdk_netlink_socket', default=c.DEFAULT_DPDK_NETLINK_SOCKET,
+    add('--dpdk_netlink_socket', default=constants.DEFAULT_DPDK_NETLINK_SOCKET,
         help='VhostUser: the DPDK vRouter\'s netlink socket (default '
              '%(default)s)')
     add('--verbose', action='store_true', help='log what is done')
     return parser
 
 
-def _int(name, value, choices=None):
+def _int(name: str, value: ty.Any,
+         choices: ty.Optional[ty.Container[int]] = None) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -217,13 +229,14 @@ def _int(name, value, choices=None):
     return number
 
 
-def _check_choice(name, value, choices):
+def _check_choice(name: str, value: str,
+                  choices: ty.Container[str]) -> None:
     if value not in choices:
         raise _Exit(EXIT_BAD_ARGUMENT,
                     'Invalid argument for %s %s' % (name, value))
 
 
-def _configure(args):
+def _configure(args: argparse.Namespace) -> None:
     """Fill in what the command line left out from the configuration."""
     try:
         group, args.lock_path = config.load(args)
@@ -241,7 +254,7 @@ def _configure(args):
             setattr(args, name, getattr(group, option))
 
 
-def _registrar(args):
+def _registrar(args: argparse.Namespace) -> registration.Registrar:
     client = agent_client.AgentClient(
         host=args.agent_host,
         port=_int('agent_port', args.agent_port, range(1, 65536)),
@@ -257,7 +270,8 @@ def _registrar(args):
 
 
 @contextlib.contextmanager
-def _locked(registrar, port_id):
+def _locked(registrar: registration.Registrar,
+            port_id: str) -> ty.Iterator[None]:
     """Hold the port's lock, shared with nova-compute and
     vrouter-port-audit, for one operation.
     """
@@ -269,7 +283,16 @@ def _locked(registrar, port_id):
         yield
 
 
-def _request(args):
+def _port_id(args: argparse.Namespace) -> str:
+    """--uuid, checked: it names the port's lock and file."""
+    try:
+        return osvt_validate.port_id(args.uuid)
+    except exception.PLUGIN_ERRORS as exc:
+        raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
+
+
+def _port(args: argparse.Namespace) -> ports.Port:
+    """The port of an add, every option checked."""
     _check_choice('port_type', args.port_type, PORT_TYPES)
     _check_choice('vif_type', args.vif_type, VIF_TYPES)
     vhostuser_mode = None
@@ -279,33 +302,33 @@ def _request(args):
                         '--vhostuser_socket is required with '
                         '--vif_type=VhostUser')
         vhostuser_mode = _int('vhostuser_mode', args.vhostuser_mode,
-                              (c.VHOSTUSER_MODE_VROUTER_SERVER,
-                               c.VHOSTUSER_MODE_VROUTER_CLIENT))
+                              (constants.VHOSTUSER_MODE_VROUTER_SERVER,
+                               constants.VHOSTUSER_MODE_VROUTER_CLIENT))
     ipv6 = args.ipv6_address
     if ipv6 in ('', 'None'):
         # The classic script's spelling of "no IPv6 address".
         ipv6 = None
     try:
-        return port_request.build(
+        return ports.from_cli(
             port_id=args.uuid,
             instance_id=args.instance_uuid,
             vn_id=args.vn_uuid,
+            mac=args.mac,
+            tap_name=args.tap_name,
             display_name=args.vm_name,
-            mac_address=args.mac,
-            system_name=args.tap_name,
-            project_id=args.vm_project_uuid,
+            project=args.vm_project_uuid,
             ip_address=args.ip_address or None,
-            ip6_address=ipv6,
+            ipv6_address=ipv6,
             port_type=PORT_TYPES[args.port_type],
             rx_vlan_id=_int('rx_vlan_id', args.rx_vlan_id),
             tx_vlan_id=_int('tx_vlan_id', args.tx_vlan_id),
             vhostuser_mode=vhostuser_mode,
-            author='vrouter-port-control (os-vif-vrouter)')
-    except exception.VRouterException as exc:
+            vhostuser_socket=args.vhostuser_socket)
+    except exception.PLUGIN_ERRORS as exc:
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
 
 
-def _wait_for_path(path, timeout, code, what):
+def _wait_for_path(path: str, timeout: float, code: int, what: str) -> None:
     try:
         backoff.wait_for(lambda: os.path.exists(path), timeout)
     except backoff.GaveUp:
@@ -313,68 +336,71 @@ def _wait_for_path(path, timeout, code, what):
                     % (what, path, timeout))
 
 
-def _add(args):
-    request = _request(args)
+def _add(args: argparse.Namespace) -> int:
+    port = _port(args)
     registrar = _registrar(args)
-    vhostuser = args.vif_type == VIF_TYPE_VHOSTUSER
-    if vhostuser:
+    if port.vhostuser is not None:
         try:
             registrar.client.wait_until_listening(args.agent_wait)
         except exception.AgentUnavailable as exc:
             raise _Exit(EXIT_AGENT_PORT_NOT_OPEN, exc.format_message())
         _wait_for_path(args.dpdk_netlink_socket, args.socket_wait,
                        EXIT_NO_DPDK_NETLINK, 'The DPDK netlink socket')
-    with _locked(registrar, args.uuid):
-        _register(args, registrar, request, vhostuser)
+    with _locked(registrar, port.id):
+        _register(args, registrar, port)
     return EXIT_OK
 
 
-def _register(args, registrar, request, vhostuser):
+def _register(args: argparse.Namespace, registrar: registration.Registrar,
+              port: ports.Port) -> None:
+    vhostuser = port.vhostuser
     try:
-        registered = registrar.register(request, agent_down_ok=not vhostuser)
+        registration = registrar.register(port,
+                                          agent_down_ok=vhostuser is None)
     except exception.AgentRequestFailed as exc:
         raise _Exit(EXIT_ADD_REFUSED, exc.format_message())
     except exception.AgentUnavailable as exc:
         raise _Exit(EXIT_AGENT_UNREACHABLE, exc.format_message())
     except exception.VRouterException as exc:
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
-    if not registered:
+    if not registration.agent_accepted:
         logging.warning('The vRouter agent is not running; port %s is in '
                         'its port file and will be added when it starts',
-                        args.uuid)
-    if (vhostuser and
-            request[c.KEY_VHOSTUSER_MODE] == c.VHOSTUSER_MODE_VROUTER_SERVER):
+                        port.id)
+    socket = vhostuser and vhostuser.vrouter_socket
+    if socket:
         try:
-            _wait_for_path(args.vhostuser_socket, args.socket_wait,
+            _wait_for_path(socket, args.socket_wait,
                            EXIT_NO_VHOSTUSER_SOCKET, 'The vhost-user socket')
         except _Exit:
             # As the plugin: undo what this add did (a port the agent had
             # before keeps its registration and file).
-            registrar.undo(registered)
+            registrar.undo(registration)
             raise
 
 
-def _delete(args):
+def _delete(args: argparse.Namespace, port_id: str) -> int:
     registrar = _registrar(args)
     try:
-        with _locked(registrar, args.uuid):
-            registrar.deregister(args.uuid)
+        with _locked(registrar, port_id):
+            registrar.deregister(port_id)
     except exception.VRouterException as exc:
         raise _Exit(EXIT_BAD_ARGUMENT, exc.format_message())
     return EXIT_OK
 
 
-def _set_link_state(args, enable):
+def _set_link_state(args: argparse.Namespace, port_id: str,
+                    enable: bool) -> int:
     """enable/disable: the agent's link state of an ESXi port."""
     registrar = _registrar(args)
     try:
-        with _locked(registrar, args.uuid):
+        with _locked(registrar, port_id):
             if registrar.persist:
-                _persist_link_state(registrar, args.uuid, enable)
+                _persist_link_state(registrar, port_id, enable)
             if enable:
-                registrar.client.enable_port(args.uuid)
+                registrar.client.enable_port(port_id)
             else:
-                registrar.client.disable_port(args.uuid)
+                registrar.client.disable_port(port_id)
     except exception.AgentNotRunning as exc:
         # As the classic script: the port file carries the state.
         logging.warning('%s', exc.format_message())
@@ -383,30 +409,33 @@ def _set_link_state(args, enable):
     return EXIT_OK
 
 
-def _persist_link_state(registrar, port_id, enable):
+def _persist_link_state(registrar: registration.Registrar, port_id: str,
+                        enable: bool) -> None:
     data = registrar.read(port_id)
-    if not isinstance(data, dict) or data.get(c.KEY_TYPE) != c.PORT_TYPE_ESXI:
+    if (not isinstance(data, dict) or
+            data.get(constants.KEY_TYPE) != constants.PORT_TYPE_ESXI):
         return
     if enable:
-        data[c.KEY_LINK_STATE] = 1
-    elif data.pop(c.KEY_LINK_STATE, None) is None:
+        data[constants.KEY_LINK_STATE] = 1
+    elif data.pop(constants.KEY_LINK_STATE, None) is None:
         return
     privileged.write_port_file(registrar.port_dir, port_id,
                                port_request.to_json(data))
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     """Run a parsed command line; return the exit code."""
     _check_choice('oper', args.oper, OPERS)
     _configure(args)
     if args.oper == 'add':
         return _add(args)
+    port_id = _port_id(args)
     if args.oper == 'delete':
-        return _delete(args)
-    return _set_link_state(args, enable=args.oper == 'enable')
+        return _delete(args, port_id)
+    return _set_link_state(args, port_id, enable=args.oper == 'enable')
 
 
-def main(argv=None):
+def main(argv: ty.Optional[ty.List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr, format='%(levelname)s: %(message)s',

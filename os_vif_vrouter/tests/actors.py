@@ -165,7 +165,7 @@ def audit(config_file, ports, rounds, rng, only=None, until=None,
                                   str(grace_period), '--config-file',
                                   config_file])
         count += 1
-        code = _quietly(port_audit.run, args, interfaces)
+        code = _quietly(port_audit.run, args, lambda: interfaces)
         if code not in (port_audit.EXIT_OK, port_audit.EXIT_DRIFT):
             untyped.append('exit code %r' % (code,))
         elif code:

@@ -16,13 +16,12 @@
 
 Privileged entrypoints run in the test process (privsep client mode off),
 as os-vif's own unit tests do; port directories are temporary; agents are
-:class:`~os_vif_vrouter.tests.agent_stand_in.AgentStandIn` instances on
+:class:`~vrouter_testing.agent_stand_in.AgentStandIn` instances on
 ephemeral loopback ports.  Nothing here touches /var/lib/contrail.
 """
 
 import os
 import shutil
-import subprocess
 import uuid
 
 import fixtures
@@ -30,15 +29,16 @@ from os_vif import objects
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 from oslotest import base
+from vrouter_testing import agent_stand_in
+from vrouter_testing import iproute
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
 from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import privsep
-from os_vif_vrouter.tests import agent_stand_in
-from os_vif_vrouter import validate
 
 objects.register_all()
 
@@ -133,8 +133,14 @@ class NetDev(object):
         self.name = name
 
     def is_up(self):
-        with open('/sys/class/net/%s/flags' % self.name) as f:
-            return bool(int(f.read(), 16) & 0x1)
+        return iproute.netdev_is_up(self.name)
+
+
+def _delete_netdev(name):
+    try:
+        iproute.ip('link', 'del', name)
+    except iproute.CommandFailed:
+        pass  # gone already (a test may delete it)
 
 
 def netdev_or_skip(test):
@@ -149,14 +155,13 @@ def netdev_or_skip(test):
     errors = []
     for args in (['type', 'dummy'],
                  ['type', 'veth', 'peer', 'name', name + 'p']):
-        result = subprocess.run(['ip', 'link', 'add', name] + args,
-                                capture_output=True)
-        if result.returncode == 0:
-            test.addCleanup(subprocess.run, ['ip', 'link', 'del', name],
-                            capture_output=True)
-            return NetDev(name)
-        errors.append('%s: %s' % (args[1], result.stderr.decode(
-            errors='replace').strip()))
+        try:
+            iproute.ip('link', 'add', name, *args)
+        except iproute.CommandFailed as exc:
+            errors.append('%s: %s' % (args[1], exc.output))
+            continue
+        test.addCleanup(_delete_netdev, name)
+        return NetDev(name)
     test.skipTest('cannot create a dummy or veth netdev (%s)'
                   % '; '.join(errors))
 
@@ -184,7 +189,8 @@ class FakeLinks(fixtures.Fixture):
             'os_vif_vrouter.privileged.set_link_state', self.set_link_state))
 
     def _check(self, device):
-        validate.device_name(device)
+        if not osvt_validate.is_device_name(device):
+            raise ValueError(device)
         if device not in self.up:
             raise exception.NetworkDeviceNotFound(device=device)
 

@@ -14,7 +14,8 @@
 
 """Port files as the classic tooling wrote them, for upgrade tests.
 
-The classic ``vrouter-port-control`` script (spec/agent-port-api.md) puts
+The classic ``vrouter-port-control`` script
+(doc/source/admin/agent-port-api.rst) puts
 its arguments into the JSON as given, in this key order, with
 ``json.dump``: ``ip6-address`` is the literal ``None`` when the caller has
 no IPv6 address (the upstream os-vif plugin always passes

@@ -64,6 +64,7 @@ import time
 
 from os_vif import exception as osv_exception
 from oslo_config import cfg
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
@@ -72,7 +73,7 @@ from os_vif_vrouter import locks
 from os_vif_vrouter import opts
 from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
-from os_vif_vrouter.tests import agent_stand_in
+from os_vif_vrouter import ports
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
 
@@ -247,11 +248,11 @@ class Soak(object):
     def _seed_files(self):
         for port_id in self.stale + list(self.foreign):
             port_type = 1 if port_id in self.foreign else 0
-            request = port_request.build(
-                port_id, vifs.new_port_id(), vifs.NETWORK, 'gone',
+            port = ports.from_cli(
+                port_id, vifs.new_port_id(), vifs.NETWORK,
                 vifs.mac_of(port_id), 'ns' + port_id[:8],
-                port_type=port_type)
-            text = port_request.to_json(request)
+                display_name='gone', port_type=port_type)
+            text = port_request.to_json(port_request.body(port))
             port_file.write(self.port_dir, port_id, text.encode())
             self._old(port_id)
             if port_id in self.foreign:
@@ -455,7 +456,7 @@ class Soak(object):
         with open(os.devnull, 'w') as devnull:
             stdout, sys.stdout = sys.stdout, devnull
             try:
-                code = port_audit.run(args, interfaces)
+                code = port_audit.run(args, lambda: interfaces)
             finally:
                 sys.stdout = stdout
         if code not in (port_audit.EXIT_OK, port_audit.EXIT_DRIFT):

@@ -12,19 +12,26 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""os-vif objects as os_vif_translate gives them to the plugin."""
+"""os-vif objects as os_vif_translate gives them to the plugin.
 
+Each is the translation of a legacy VIF of the translation library's
+shared fixtures (os_vif_translate.tests.unit.fixtures_vif), with the port
+id, MAC, device, addresses, socket or VF a test asks for: what the plugin
+gets is what the translator makes, never a copy of it.
+"""
+
+import copy
 import uuid
 
-from os_vif import objects
-from os_vif.objects import fields as osv_fields
+import os_vif_translate
+from os_vif_translate.tests.unit import fixtures_vif
 
-NETWORK = '7e2f4c1a-0b9d-4f7e-8c6a-5d4e3f2a1b0c'
+NETWORK = fixtures_vif.NETWORK_ID
 INSTANCE = 'd3b4ebd8-8f47-4b5a-9a7b-1c2d3e4f5a6b'
 PROJECT_HEX = '9a8b7c6d5e4f30211203f4e5d6c7b8a9'
 PROJECT = '9a8b7c6d-5e4f-3021-1203-f4e5d6c7b8a9'
 
-objects.register_all()
+DEFAULT_IPS = ('10.0.0.5', '2001:db8::5')
 
 
 def new_port_id():
@@ -40,60 +47,56 @@ def mac_of(port_id):
     return 'fa:' + ':'.join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
-def network(ips=('10.0.0.5', '2001:db8::5')):
-    subnets = []
-    for address in ips:
-        cidr = '2001:db8::/64' if ':' in address else '10.0.0.0/24'
-        subnets.append(objects.subnet.Subnet(
-            cidr=cidr,
-            ips=objects.fixed_ip.FixedIPList(
-                objects=[objects.fixed_ip.FixedIP(address=address)])))
-    return objects.network.Network(
-        id=NETWORK, subnets=objects.subnet.SubnetList(objects=subnets))
+def _legacy_network(ips):
+    """The fixtures' network, with one subnet per address."""
+    subnets = [{'cidr': '2001:db8::/64' if ':' in address else '10.0.0.0/24',
+                'ips': [{'address': address}]} for address in ips]
+    return dict(copy.deepcopy(fixtures_vif.NETWORK), subnets=subnets)
 
 
-def _common(port_id, plugin, ips):
-    return dict(id=port_id, address=mac_of(port_id), plugin=plugin,
-                network=network(ips), active=False,
-                has_traffic_filtering=True, preserve_on_delete=False)
-
-
-def kernel(port_id=None, ips=('10.0.0.5', '2001:db8::5'), vif_name=None):
+def _translated(fixture, port_id, ips, devname=None, **overrides):
     port_id = port_id or new_port_id()
-    return objects.vif.VIFGeneric(vif_name=vif_name or tap_name(port_id),
-                                  **_common(port_id, 'vrouter', ips))
+    return os_vif_translate.translate(fixture(
+        id=port_id, address=mac_of(port_id),
+        devname=devname or tap_name(port_id),
+        network=_legacy_network(ips), **overrides))
+
+
+def _vhostuser_details(path, mode):
+    return dict(fixtures_vif.VHOSTUSER_DETAILS, vhostuser_socket=path,
+                vhostuser_mode=mode)
+
+
+def network(ips=DEFAULT_IPS):
+    return kernel(ips=ips).network
+
+
+def kernel(port_id=None, ips=DEFAULT_IPS, vif_name=None):
+    return _translated(fixtures_vif.kernel, port_id, ips, devname=vif_name)
 
 
 def dpdk(path, mode='server', port_id=None):
-    port_id = port_id or new_port_id()
-    return objects.vif.VIFVHostUser(
-        vif_name=tap_name(port_id), mode=mode, path=path,
-        **_common(port_id, 'contrail_vrouter', ('10.0.0.5',)))
+    return _translated(fixtures_vif.dpdk, port_id, ('10.0.0.5',),
+                       details=_vhostuser_details(path, mode))
+
+
+def direct(vf_address, port_id=None, representor_name=None):
+    return _translated(fixtures_vif.offload_direct, port_id, ('10.0.0.5',),
+                       devname=representor_name,
+                       profile={'pci_slot': vf_address})
 
 
 def representor_profile(vf_address, name):
-    return objects.vif.VIFPortProfileBase(
-        datapath_offload=objects.vif.DatapathOffloadRepresentor(
-            representor_name=name, representor_address=vf_address))
-
-
-def direct(vf_address, port_id=None):
-    port_id = port_id or new_port_id()
-    return objects.vif.VIFHostDevice(
-        dev_type=osv_fields.VIFHostDeviceDevType.ETHERNET,
-        dev_address=vf_address,
-        port_profile=representor_profile(vf_address, tap_name(port_id)),
-        **_common(port_id, 'vrouter', ('10.0.0.5',)))
+    return direct(vf_address, representor_name=name).port_profile
 
 
 def virtio_forwarder(vf_address, path, port_id=None):
-    port_id = port_id or new_port_id()
-    return objects.vif.VIFVHostUser(
-        vif_name=tap_name(port_id), mode='server', path=path,
-        port_profile=representor_profile(vf_address, tap_name(port_id)),
-        **_common(port_id, 'vrouter', ('10.0.0.5',)))
+    return _translated(fixtures_vif.offload_virtio_forwarder, port_id,
+                       ('10.0.0.5',), profile={'pci_slot': vf_address},
+                       details=_vhostuser_details(path, 'server'))
 
 
 def instance_info(name='web-1', uuid=INSTANCE):
-    return objects.instance_info.InstanceInfo(uuid=uuid, name=name,
-                                              project_id=PROJECT_HEX)
+    return os_vif_translate.instance_info({
+        'uuid': uuid, 'display_name': name, 'name': 'instance-0000002a',
+        'project_id': PROJECT_HEX})

@@ -54,6 +54,15 @@ def main():
             self.end_headers()
             self.wfile.write(body)
 
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers['Content-Length']))
+            seen = [self.path, body.decode(), self.headers['Content-Type']]
+            with open(seen_file, 'a') as f:
+                f.write(json.dumps(seen) + '\n')
+            self.send_response(200)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+
         def log_message(self, *args):
             pass
 

@@ -34,26 +34,36 @@ from vrouter_cloud import metadata_proxy
 from vrouter_cloud import nat
 from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
+from vrouter_cloud import underlay
 
 
 class RulesetTest(testtools.TestCase):
 
     def test_each_floating_ip_both_ways(self):
         text = nat.ruleset({('10.198.100.11', '10.199.0.5'),
-                            ('10.198.100.12', '10.199.0.21')})
+                            ('10.198.100.12', '10.199.0.21')}, 'uplink')
         self.assertIn('ip daddr 10.198.100.11 dnat to 10.199.0.5', text)
         self.assertIn('ip daddr 10.198.100.12 dnat to 10.199.0.21', text)
-        self.assertIn('ip saddr 10.199.0.5 oifname "eth0" snat to '
+        self.assertIn('ip saddr 10.199.0.5 oifname "uplink" snat to '
                       '10.198.100.11', text)
         # Replaced as a whole: the table is deleted in the same script.
         self.assertTrue(text.startswith(
             'table ip vrcloud_fip\ndelete table ip vrcloud_fip\n'))
 
-    def test_no_floating_ip_empty_chains(self):
-        text = nat.ruleset(set())
+    def test_the_rest_leaves_from_the_uplink_after_the_floating_ips(self):
+        text = nat.ruleset({('10.198.100.11', '10.199.0.5')}, 'uplink')
+        lines = text.splitlines()
+        self.assertLess(
+            lines.index('    ip saddr 10.199.0.5 oifname "uplink" snat to '
+                        '10.198.100.11'),
+            lines.index('    oifname "uplink" masquerade'))
+
+    def test_no_floating_ip_empty_prerouting(self):
+        text = nat.ruleset(set(), 'uplink')
         self.assertNotIn('dnat', text)
         self.assertNotIn('snat', text)
         self.assertIn('type nat hook prerouting', text)
+        self.assertIn('oifname "uplink" masquerade', text)
 
 
 class MetadataProxyTest(testtools.TestCase):
@@ -91,6 +101,26 @@ class MetadataProxyTest(testtools.TestCase):
             'X-Forwarded-For': '127.0.0.1',
             'X-Instance-ID-Signature': metadata_proxy.signature(
                 'the-secret', 'instance-uuid')}, headers)
+
+    def test_a_post_goes_upstream_with_its_body(self):
+        # What a guest does with its password (tempest's basic ops).
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password', data=b'secret',
+            method='POST')
+        with urllib.request.urlopen(request) as answer:
+            self.assertEqual(200, answer.status)
+        self.assertEqual(
+            [['/openstack/2013-10-17/password', 'secret',
+              'application/x-www-form-urlencoded']], self._seen())
+
+    def test_a_post_too_large_is_refused_and_not_passed_on(self):
+        request = urllib.request.Request(
+            self.url + '/openstack/2013-10-17/password',
+            data=b'x' * (metadata_proxy.MAX_BODY + 1), method='POST')
+        exc = self.assertRaises(urllib.error.HTTPError,
+                                urllib.request.urlopen, request)
+        self.assertEqual(413, exc.code)
+        self.assertEqual([], self._seen())
 
     def test_upstream_errors_pass_through(self):
         exc = self.assertRaises(urllib.error.HTTPError,
@@ -132,23 +162,58 @@ class UnreachableTest(testtools.TestCase):
         private = os.path.join(self.top, 'home')
         os.makedirs(os.path.join(private, 'clone'))
         os.chmod(private, 0o700)
-        self.assertEqual(private, cloud.unreachable_by(
+        self.assertEqual(private, cloud_layout.unreachable_by(
             os.path.join(private, 'clone', 'run', 'instances'), 'nobody'))
 
     def test_every_directory_traversable(self):
         path = os.path.join(self.top, 'clone', 'run')
         os.makedirs(path)
-        self.assertIsNone(cloud.unreachable_by(
+        self.assertIsNone(cloud_layout.unreachable_by(
             os.path.join(path, 'instances'), 'nobody'))
 
-    def test_up_refuses_and_says_why(self):
+    def test_default_run_dir_moves_out_of_reach_of_nobody(self):
         os.chmod(self.top, 0o700)
-        layout = cloud_layout.Layout(self.top)
+        run_dir = cloud_layout.default_run_dir(self.top, 'nobody')
+        self.assertTrue(run_dir.startswith('/var/tmp/%s-run-' %
+                                           cloud_layout.NAME))
+        self.assertEqual(run_dir,
+                         cloud_layout.default_run_dir(self.top, 'nobody'))
+        self.assertNotEqual(run_dir, cloud_layout.default_run_dir(
+            os.path.join(self.top, 'other'), 'nobody'))
+
+    def test_default_run_dir_stays_in_the_checkout_if_reachable(self):
+        self.assertEqual(os.path.join(self.top, '.cloud-build', 'run'),
+                         cloud_layout.default_run_dir(self.top, 'nobody'))
+
+    def test_up_refuses_an_unreachable_run_dir_and_says_why(self):
+        os.chmod(self.top, 0o700)
+        layout = cloud_layout.Layout(
+            self.top, run_dir=os.path.join(self.top, 'run'))
         exc = self.assertRaises(procs.ServiceFailed, cloud._check_reachable,
                                 layout)
         self.assertIn('cannot enter %s (mode 700)' % self.top, str(exc))
         self.assertIn('VRCLOUD_RUN_DIR', str(exc))
         self.assertEqual(0o700, stat.S_IMODE(os.stat(self.top).st_mode))
+
+
+class RoutesTest(testtools.TestCase):
+
+    def test_the_external_gateway_is_the_host_s(self):
+        calls = []
+        self.useFixture(fixtures.MonkeyPatch(
+            'vrouter_testing.iproute.ip',
+            lambda *args, **kwargs: calls.append((args, kwargs))))
+        underlay.route_to_gateway()
+        self.assertEqual([
+            (('route', 'replace', '10.198.128.0/18', 'via', '10.198.0.2'),
+             {}),
+            (('route', 'replace', '10.198.100.0/24', 'via', '10.198.0.2'),
+             {}),
+            # /32: the rest of the floating range stays with the gateway.
+            (('address', 'replace', '10.198.100.1/32', 'dev', 'vrcm-br'),
+             {}),
+            (('route', 'replace', '10.198.100.1', 'via', '10.198.0.1'),
+             {'netns': 'vrcloud-gw'})], calls)
 
 
 class LibvirtOptionsTest(testtools.TestCase):
@@ -171,7 +236,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_of_a_run_directory(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         for name in ('vrcloud-node2', 'vrcloud-node1', 'other'):
             os.makedirs(layout.path('nodes', name))
         self.assertEqual([1, 2], cloud.node_indexes(layout))
@@ -185,7 +252,9 @@ class NodesTest(testtools.TestCase):
 
     def test_nodes_file_for_tempest(self):
         top = self.useFixture(fixtures.TempDir()).path
-        layout = cloud_layout.Layout(top)
+        # The run directory inside the temporary one (which is private:
+        # the default would move out of QEMU's way, to /var/tmp).
+        layout = cloud_layout.Layout(top, run_dir=os.path.join(top, 'run'))
         os.makedirs(layout.etc('x'))
         cloud._write_nodes_file(layout, cloud.nodes(layout, 2))
         with open(layout.nodes_file) as f:

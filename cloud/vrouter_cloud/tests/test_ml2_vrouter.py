@@ -12,7 +12,9 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The ML2 driver binds ports as spec/bindings.md says the controller does.
+"""The ML2 driver binds ports as the controller does.
+
+The rules: doc/source/admin/bindings.rst.
 
 Each test binds one port the way the ML2 plugin does: Neutron's own
 MechanismManager loads the driver by its entry point name
@@ -39,13 +41,11 @@ import uuid
 
 import fixtures
 from neutron.conf.plugins.ml2 import config as ml2_config
-from neutron.plugins.ml2.common import exceptions as ml2_exc
 from neutron.plugins.ml2 import driver_context
 from neutron.plugins.ml2 import managers
 from neutron.plugins.ml2 import models
 from neutron_lib.api.definitions import portbindings
 from neutron_lib import constants
-from neutron_lib import exceptions
 from neutron_lib.plugins.ml2 import api
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
@@ -223,75 +223,3 @@ class BindingTest(testtools.TestCase):
                                 profile=profile)
             self.assertBound(context, VXLAN, portbindings.VIF_TYPE_TAP,
                              {portbindings.CAP_PORT_FILTER: True})
-
-
-class _Subnets(object):
-    """The core plugin's subnet query, over a list (no database)."""
-
-    def __init__(self, subnets):
-        self.subnets = subnets
-        self.asked = []
-
-    def get_subnets(self, context, filters=None, fields=None):
-        self.asked.append((context, filters))
-        return [s for s in self.subnets
-                if s['ip_version'] in filters['ip_version']]
-
-
-class _Context(object):
-    def elevated(self):
-        return 'admin context'
-
-
-class SubnetOverlapTest(testtools.TestCase):
-    """The test cloud's one rule: IPv4 subnets do not overlap."""
-
-    def setUp(self):
-        super().setUp()
-        self.useFixture(fixtures.FakeLogger())
-        conf = self.useFixture(config_fixture.Config(cfg.CONF))
-        conf.config(group='ml2', mechanism_drivers=['vrouter_test'])
-        self.manager = managers.MechanismManager()
-        self.manager.initialize()
-        self.plugin = _Subnets([
-            {'id': 'a', 'cidr': '10.199.0.0/28', 'ip_version': 4,
-             'created_at': '2026-12-06T14:00:01'},
-            {'id': 'b', 'cidr': 'fd00::/64', 'ip_version': 6,
-             'created_at': '2026-12-06T14:00:00'}])
-
-    def create(self, cidr, ip_version=4, stage='precommit', subnet_id='new',
-               created_at='2026-12-06T14:00:01'):
-        subnet = {'id': subnet_id, 'cidr': cidr, 'ip_version': ip_version,
-                  'network_id': 'net-1', 'created_at': created_at}
-        getattr(self.manager, 'create_subnet_' + stage)(
-            driver_context.SubnetContext(self.plugin, _Context(), subnet,
-                                         None))
-
-    def test_overlap_refused_as_neutron_words_it(self):
-        for cidr in ('10.199.0.0/28', '10.199.0.8/29', '10.199.0.0/16'):
-            exc = self.assertRaises(ml2_exc.MechanismDriverError,
-                                    self.create, cidr)
-            [error] = exc.inner_exceptions
-            self.assertIsInstance(error, exceptions.InvalidInput)
-            # tempest's dynamic credentials try the next CIDR on this.
-            self.assertIn('overlaps with another subnet', str(error))
-            self.assertIn(cidr, str(error))
-        self.assertEqual(('admin context', {'ip_version': [4]}),
-                         self.plugin.asked[0])
-
-    def test_disjoint_subnets_and_ipv6_pass(self):
-        self.create('10.199.0.16/28')
-        self.create('fd00::/64', ip_version=6)
-
-    def test_of_two_created_at_once_the_later_is_refused(self):
-        # Both committed (each precommit saw no overlap): after the
-        # commit, the later one by time, then id, is refused; the other
-        # stays.
-        exc = self.assertRaises(ml2_exc.MechanismDriverError, self.create,
-                                '10.199.0.0/28', stage='postcommit',
-                                subnet_id='b-later')
-        self.assertIn('overlaps with another subnet',
-                      str(exc.inner_exceptions[0]))
-        self.create('10.199.0.0/28', stage='postcommit', subnet_id='0-first')
-        self.create('10.199.0.0/28', stage='postcommit', subnet_id='z',
-                    created_at='2026-12-06T14:00:00')

@@ -13,6 +13,7 @@
 #    under the License.
 
 import json
+from unittest import mock
 
 from os_vif.objects import fields as osv_fields
 from os_vif.objects import vif as osv_vif
@@ -23,6 +24,7 @@ import os_vif_translate
 from os_vif_translate import datapath
 from os_vif_translate import exception
 from os_vif_translate.tests.unit import fixtures_vif as fx
+from os_vif_translate import validate
 
 
 load_tests = testscenarios.load_tests_apply_scenarios
@@ -41,6 +43,14 @@ class TranslateTestCase(base.BaseTestCase):
         self.assertTrue(obj.active)
         self.assertFalse(obj.preserve_on_delete)
         self.assertNotIn('port_profile', obj)
+
+    def test_the_port_id_is_checked_once(self):
+        for make in (fx.kernel, fx.dpdk, fx.offload_direct,
+                     fx.offload_virtio_forwarder):
+            with mock.patch.object(validate, 'port_id',
+                                   wraps=validate.port_id) as check:
+                os_vif_translate.translate(make())
+            self.assertEqual(1, check.call_count, make.__name__)
 
     def test_kernel_devname_fallback_is_tap(self):
         vif = fx.kernel()

@@ -18,9 +18,10 @@ import json
 import socket
 import threading
 
+from vrouter_testing import agent_stand_in
+
 from os_vif_vrouter import agent_client
 from os_vif_vrouter import exception
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'

@@ -28,12 +28,12 @@ import sys
 import tempfile
 
 import fixtures
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import agent_client
 from os_vif_vrouter.cmd import port_control
 from os_vif_vrouter import exception
 from os_vif_vrouter import tcp_sockets
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter

@@ -22,7 +22,8 @@ import http.client
 import json
 import os
 
-from os_vif_vrouter.tests import agent_stand_in
+from vrouter_testing import agent_stand_in
+
 from os_vif_vrouter.tests import base
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'

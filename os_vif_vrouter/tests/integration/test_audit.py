@@ -25,10 +25,13 @@ import socket
 import time
 from unittest import mock
 
+import fixtures
+
 from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
 from os_vif_vrouter import port_file
 from os_vif_vrouter import port_request
+from os_vif_vrouter import ports
 from os_vif_vrouter import registration
 from os_vif_vrouter import repair
 from os_vif_vrouter.tests import base
@@ -74,11 +77,11 @@ class AuditTestCase(base.TestCase):
         self.registrar = registration.Registrar(self.client, self.port_dir)
         self.devices = set()
 
-    def plug(self, vif, system_name=None, vhostuser_mode=None):
-        request = port_request.from_vif(vif, vifs.instance_info(),
-                                        system_name or vif.vif_name,
-                                        vhostuser_mode=vhostuser_mode)
-        self.registrar.register(request, agent_down_ok=True)
+    def plug(self, vif, representor=None):
+        port = ports.from_vif(vif, vifs.instance_info())
+        if representor is not None:
+            port = port.on_device(representor)
+        self.registrar.register(port, agent_down_ok=True)
         return vif
 
     def audit(self, interfaces):
@@ -98,8 +101,7 @@ class TestAudit(AuditTestCase):
 
     def test_every_datapath_is_matched_by_instance_and_mac(self):
         kernel = self.plug(vifs.kernel())
-        dpdk = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_x'),
-                         vhostuser_mode=1)
+        dpdk = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_x'))
         direct = self.plug(vifs.direct('0000:0a:00.1'), 'eth7')
         self.devices.update([kernel.vif_name, 'eth7'])
         interfaces = domain([
@@ -137,8 +139,7 @@ class TestAudit(AuditTestCase):
         self.assertIn(vif.vif_name, findings[0].detail)
 
     def test_dpdk_port_has_no_netdev_to_skip(self):
-        vif = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_y'),
-                        vhostuser_mode=1)
+        vif = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_y'))
         interfaces = domain([VHOSTUSER % {
             'mac': vif.address, 'dev': vif.vif_name,
             'path': '/var/run/vrouter/uvh_vif_y'}])
@@ -201,7 +202,7 @@ class TestAudit(AuditTestCase):
         self.assertEqual([lost.id], list(self.agent.ports()))
         self.assertEqual([lost.id], os.listdir(self.port_dir))
         # The agent now has exactly what the file says.
-        self.assertTrue(port_request.same_port(
+        self.assertTrue(registration.same_port(
             self.registrar.read(lost.id), self.agent.ports()[lost.id]))
         self.assertEqual([audit.MISSING_FILE], [
             f.kind for f in audit.audit(
@@ -211,7 +212,8 @@ class TestAudit(AuditTestCase):
     def test_repair_with_the_agent_down_leaves_the_findings(self):
         stale = self.plug(vifs.kernel())
         port_files = audit.read_port_files(self.port_dir)
-        findings = audit.audit(port_files, domain([]), self.client)
+        findings = audit.audit(port_files, domain([]), self.client,
+                               self.devices.__contains__)
         self.agent.stop()
         repaired, left = repair.repair(findings, port_files, self.client,
                                        self.port_dir, self.lock_path, 0,
@@ -227,9 +229,9 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
 
     def write(self, port_id, port_type=0, age=0):
         """A port file as the agent's other clients (or Nova) write it."""
-        request = port_request.build(
-            port_id, vifs.INSTANCE, vifs.NETWORK, 'x', vifs.mac_of(port_id),
-            'ns' + port_id[:8], port_type=port_type)
+        request = port_request.body(ports.from_cli(
+            port_id, vifs.INSTANCE, vifs.NETWORK, vifs.mac_of(port_id),
+            'ns' + port_id[:8], display_name='x', port_type=port_type))
         path = os.path.join(self.port_dir, port_id)
         port_file.write(self.port_dir, port_id,
                         port_request.to_json(request).encode())
@@ -311,7 +313,8 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
         path = os.path.join(self.port_dir, vif.id)
         self.age(path, 7200)
         port_files = audit.read_port_files(self.port_dir)
-        findings = audit.audit(port_files, [], self.client)
+        findings = audit.audit(port_files, [], self.client,
+                               self.devices.__contains__)
         # Re-plugged with a new tap meanwhile.
         vif.vif_name = 'tapnew'
         self.plug(vif)
@@ -335,6 +338,19 @@ class TestRepairOnlyWhatIsProven(AuditTestCase):
         self.assertEqual([new], os.listdir(self.port_dir))
         self.assertIn(new, left[0].detail)
 
+    def test_leftover_finding_without_its_leftover_is_left(self):
+        # A finding whose temporary file is not among the leftovers given
+        # (gone meanwhile, or findings and leftovers of two reads).
+        port_id = vifs.new_port_id()
+        finding = audit.Finding(audit.TEMP_LEFTOVER, port_id,
+                                'temporary file', None)
+        repaired, left = repair.repair([finding], [], self.client,
+                                       self.port_dir, self.lock_path, 0,
+                                       lambda: [], leftovers=())
+        self.assertEqual([], repaired)
+        self.assertEqual([(audit.TEMP_LEFTOVER, port_id)], self.kinds(left))
+        self.assertIn('no temporary file of the port', left[0].detail)
+
 
 class TestPortAuditCommand(base.TestCase):
 
@@ -344,20 +360,22 @@ class TestPortAuditCommand(base.TestCase):
         self.registrar = registration.Registrar(self.stand_in.client(),
                                                 self.stand_in.port_dir)
 
-    def run_audit(self, interfaces, *options):
+    def run_audit(self, interfaces, *options, **config):
         args = port_audit.build_parser().parse_args([
             '--port_json_path', self.stand_in.port_dir,
             '--agent_port', str(self.stand_in.agent.port),
-            '--config-file', self.config_file()] + list(options))
+            '--config-file', self.config_file(**config)] + list(options))
+        list_interfaces = (interfaces if callable(interfaces)
+                           else lambda: interfaces)
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
-            code = port_audit.run(args, interfaces)
+            code = port_audit.run(args, list_interfaces)
         return code, out.getvalue()
 
     def test_json_report_and_repair(self):
         vif = vifs.kernel()
-        self.registrar.register(port_request.from_vif(
-            vif, vifs.instance_info(), vif.vif_name), False)
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
         code, out = self.run_audit(domain([]), '--json')
         self.assertEqual(port_audit.EXIT_DRIFT, code)
         report = json.loads(out)
@@ -373,6 +391,38 @@ class TestPortAuditCommand(base.TestCase):
         self.assertEqual((port_audit.EXIT_OK, '0 port files, 0 domain '
                           'interfaces\nno drift\n'), (code, out))
 
+    def test_repair_looks_at_the_domains_again_under_the_lock(self):
+        vif = vifs.kernel()
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
+        # The domain is defined between the audit and the repair.
+        listings = iter([domain([]), domain([ethernet(vif)])])
+        code, out = self.run_audit(lambda: next(listings), '--json',
+                                   '--repair', '--grace_period', '0')
+        self.assertEqual(port_audit.EXIT_DRIFT, code)
+        report = json.loads(out)
+        self.assertEqual([], report['repaired'])
+        self.assertEqual([audit.STALE_FILE],
+                         [f['kind'] for f in report['findings']])
+        self.assertIn('its domain is defined now',
+                      report['findings'][0]['detail'])
+        self.assertIn(vif.id, self.stand_in.agent.ports())
+
+    def test_devices_are_looked_up_under_sysfs_root(self):
+        vif = vifs.kernel()
+        self.registrar.register(
+            ports.from_vif(vif, vifs.instance_info()), False)
+        sysfs = self.useFixture(fixtures.TempDir()).path
+        interfaces = domain([ethernet(vif)])
+        code, out = self.run_audit(interfaces, '--json', sysfs_root=sysfs)
+        self.assertEqual(port_audit.EXIT_DRIFT, code)
+        self.assertEqual([audit.AGENT_WOULD_SKIP], [
+            f['kind'] for f in json.loads(out)['findings']])
+        os.makedirs(os.path.join(sysfs, 'class', 'net', vif.vif_name))
+        code, out = self.run_audit(interfaces, '--json', sysfs_root=sysfs)
+        self.assertEqual((port_audit.EXIT_OK, []),
+                         (code, json.loads(out)['findings']))
+
     def test_agent_port_exposed(self):
         exposed = socket.socket()
         self.addCleanup(exposed.close)
@@ -384,7 +434,8 @@ class TestPortAuditCommand(base.TestCase):
             '--config-file', self.config_file(), '--json'])
         out = io.StringIO()
         with mock.patch('sys.stdout', out):
-            self.assertEqual(port_audit.EXIT_DRIFT, port_audit.run(args, []))
+            self.assertEqual(port_audit.EXIT_DRIFT,
+                             port_audit.run(args, lambda: []))
         [finding] = json.loads(out.getvalue())['findings']
         self.assertEqual(audit.AGENT_EXPOSED, finding['kind'])
         self.assertIn('listens on 0.0.0.0', finding['detail'])
@@ -397,7 +448,8 @@ class TestPortAuditCommand(base.TestCase):
             ['--port_json_path', os.path.join(self.stand_in.port_dir, 'x'),
              '--config-file', self.config_file()])
         with mock.patch('sys.stderr', io.StringIO()) as err:
-            self.assertEqual(port_audit.EXIT_SOURCE, port_audit.run(args, []))
+            self.assertEqual(port_audit.EXIT_SOURCE,
+                             port_audit.run(args, lambda: []))
         self.assertIn('cannot read', err.getvalue())
 
     def test_libvirt_unreachable(self):

@@ -28,7 +28,7 @@ import threading
 import time
 
 from os_vif_vrouter import backoff
-from os_vif_vrouter import port_request
+from os_vif_vrouter import registration
 from os_vif_vrouter.tests import actors
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
@@ -173,7 +173,7 @@ class TestAcrossProcesses(base.TestCase):
         self.assertEqual(files, sorted(registered))
         for port_id in files:
             with open(os.path.join(port_dir, port_id)) as f:
-                self.assertTrue(port_request.same_port(
+                self.assertTrue(registration.same_port(
                     json.load(f), registered[port_id]), port_id)
         self.assertEqual([], [n for n in os.listdir(port_dir)
                               if n.startswith('.')])

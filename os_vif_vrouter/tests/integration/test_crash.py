@@ -26,11 +26,11 @@ import sys
 import textwrap
 
 import fixtures
+from vrouter_testing import agent_stand_in
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import port_file
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
-from os_vif_vrouter import validate
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'
 
@@ -107,7 +107,7 @@ class TestKilledWriter(base.TestCase):
         """Leftovers, if any, are temporary files the agent ignores."""
         for name in os.listdir(self.port_dir):
             if name != PORT:
-                self.assertFalse(validate.is_canonical_uuid(name), name)
+                self.assertFalse(osvt_validate.is_canonical_uuid(name), name)
                 self.assertTrue(name.startswith('.'), name)
 
     def test_killed_in_the_middle_of_a_write(self):

@@ -30,6 +30,7 @@ import hypothesis
 from hypothesis import strategies as st
 from os_vif import exception as osv_exception
 
+from os_vif_translate import exception as osvt_exception
 from os_vif_translate.tests import strategies  # noqa: F401 (profiles)
 from os_vif_vrouter import exception
 from os_vif_vrouter.tests import base
@@ -54,8 +55,8 @@ FIELDS = (
 )
 
 # What says the VIF itself is wrong: refused before any side effect.
-INVALID_INPUT = (exception.InvalidPortData, exception.InvalidPortId,
-                 exception.InvalidDeviceName, exception.UnsupportedVIF,
+INVALID_INPUT = (exception.InvalidPortData, osvt_exception.InvalidPortId,
+                 osvt_exception.InvalidDeviceName, exception.UnsupportedVIF,
                  exception.WrongPortProfile, exception.MissingPortProfile)
 
 

@@ -21,14 +21,16 @@ run as root (a dummy or veth made for the test), else FakeLinks.
 
 import json
 import os
+import sys
 
 import fixtures
 import os_vif
 from os_vif import exception as osv_exception
+from vrouter_testing import agent_stand_in
 
+from os_vif_translate import validate as osvt_validate
 from os_vif_vrouter import exception
-from os_vif_vrouter import port_request
-from os_vif_vrouter.tests import agent_stand_in
+from os_vif_vrouter import registration
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import classic_files
 from os_vif_vrouter.tests import fake_sysfs
@@ -80,7 +82,7 @@ class PluginTestCase(base.TestCase):
         """
         registered = self.agent.ports()[vif.id]
         stored = self.port_file(vif.id)
-        self.assertTrue(port_request.same_port(stored, registered),
+        self.assertTrue(registration.same_port(stored, registered),
                         '%r != %r' % (stored, registered))
         self.assertEqual(system_name, registered['system-name'])
         self.assertEqual(vif.id, registered['id'])
@@ -104,6 +106,35 @@ class PluginTestCase(base.TestCase):
 
 
 class TestKernel(PluginTestCase):
+
+    def test_the_port_id_is_checked_once_where_it_enters(self):
+        # And again only inside the privileged entrypoints, which trust no
+        # caller (benchmarks/port_id_checks.py prints the whole table).
+        self.agent.start()
+        vif = vifs.kernel()
+        checks = []
+        predicate = osvt_validate.is_canonical_uuid.__code__
+
+        def profile(frame, event, arg):
+            if (event == 'call' and frame.f_code is predicate and
+                    frame.f_locals.get('value') == vif.id):
+                callers = []
+                caller = frame.f_back
+                while caller is not None:
+                    callers.append(os.path.basename(
+                        caller.f_code.co_filename))
+                    caller = caller.f_back
+                checks.append('privileged.py' in callers)
+
+        sys.setprofile(profile)
+        try:
+            self.plugin.plug(vif, self.info)
+        finally:
+            sys.setprofile(None)
+        self.assertRegistered(vif, vif.vif_name)
+        self.assertEqual(1, checks.count(False), checks)
+        # read, stage and commit the port file: one entrypoint each.
+        self.assertEqual(3, checks.count(True), checks)
 
     def test_plug_unplug(self):
         self.agent.start()
@@ -210,7 +241,7 @@ class TestKernel(PluginTestCase):
             return route(method, path, body)
 
         self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.tests.agent_stand_in.AgentStandIn._route',
+            'vrouter_testing.agent_stand_in.AgentStandIn._route',
             lambda agent, *args: refuse_adds(*args)))
         exc = self.assertRaises(exception.VRouterPlugError,
                                 self.plugin.plug, vif, self.info)

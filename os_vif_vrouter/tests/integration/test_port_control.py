@@ -21,9 +21,9 @@ import subprocess
 import sys
 
 import fixtures
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter.cmd import port_control
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 
 PORT = '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b'
@@ -197,6 +197,20 @@ class TestVhostUserPorts(CliTestCase):
         self.assertEqual(6, self.run_cli('add', *self.vhostuser('0')))
         self.assertEqual(before, self.port_file())
         self.assertIn(PORT, self.agent.ports())
+
+    def test_no_persist_socket_not_created_on_readd_keeps_the_port(self):
+        # Without the port file the command cannot tell a port the agent
+        # had from a new one: a failed add leaves the registration alone.
+        with open(self.tmp.join('uvh_vif_tap'), 'w'):
+            pass
+        self.assertEqual(0, self.run_cli('add', *self.vhostuser('0'),
+                                         '--no_persist'))
+        before = self.agent.ports()[PORT]
+        os.unlink(self.tmp.join('uvh_vif_tap'))
+        self.assertEqual(6, self.run_cli('add', *self.vhostuser('0'),
+                                         '--no_persist'))
+        self.assertEqual(before['system-name'],
+                         self.agent.ports()[PORT]['system-name'])
 
     def test_socket_created(self):
         with open(self.tmp.join('uvh_vif_tap'), 'w'):

@@ -14,6 +14,7 @@
 
 """The Registrar's ordering rules, against the stand-in agent."""
 
+import dataclasses
 import errno
 import json
 import logging
@@ -21,11 +22,12 @@ import os
 
 import fixtures
 from oslo_privsep import daemon as privsep_daemon
+from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter import exception
 from os_vif_vrouter import port_request
+from os_vif_vrouter import ports
 from os_vif_vrouter import registration
-from os_vif_vrouter.tests import agent_stand_in
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter.tests import watched_os
@@ -44,95 +46,109 @@ class TestRegistrar(base.TestCase):
         self.registrar = registration.Registrar(self.stand_in.client(),
                                                 self.stand_in.port_dir)
         self.vif = vifs.kernel()
-        self.request = port_request.from_vif(self.vif, vifs.instance_info(),
-                                             self.vif.vif_name)
+        self.port = ports.from_vif(self.vif, vifs.instance_info())
 
     def path(self):
         return os.path.join(self.stand_in.port_dir, self.vif.id)
 
+    def stored(self):
+        """The port file's object, without its time of writing."""
+        data = self.registrar.read(self.vif.id)
+        del data['time']
+        return data
+
+    @staticmethod
+    def body(port):
+        data = port_request.body(port)
+        del data['time']
+        return data
+
     def test_file_holds_exactly_the_request(self):
-        self.assertTrue(self.registrar.register(self.request, False))
+        self.assertTrue(self.registrar.register(
+            self.port, False).agent_accepted)
         with open(self.path()) as f:
-            self.assertEqual(port_request.to_json(self.request), f.read())
-        self.assertEqual(self.request, self.registrar.read(self.vif.id))
+            text = f.read()
+        self.assertEqual(port_request.to_json(port_request.parse(text)),
+                         text)
+        self.assertEqual(self.body(self.port), self.stored())
 
     def test_unchanged_port_file_is_not_rewritten(self):
         # A host restart re-plugs every port: only 'time' differs, and the
         # durable file already holds the rest.
-        self.assertTrue(self.registrar.register(self.request, False))
+        self.registrar.register(self.port, False)
         before = os.stat(self.path())
-        again = dict(self.request, time='2030-01-01 00:00:00.000000')
-        self.assertTrue(self.registrar.register(again, False))
+        self.assertTrue(self.registrar.register(
+            self.port, False).agent_accepted)
         self.assertEqual(before.st_ino, os.stat(self.path()).st_ino)
         self.assertEqual(2, self.agent.version(self.vif.id))
 
     def test_changed_port_file_is_rewritten(self):
-        self.assertTrue(self.registrar.register(self.request, False))
-        changed = dict(self.request, **{'display-name': 'renamed'})
-        self.assertTrue(self.registrar.register(changed, False))
-        self.assertEqual(changed, self.registrar.read(self.vif.id))
+        self.registrar.register(self.port, False)
+        changed = dataclasses.replace(self.port, display_name='renamed')
+        self.assertTrue(self.registrar.register(
+            changed, False).agent_accepted)
+        self.assertEqual(self.body(changed), self.stored())
 
     def test_agent_down_unchanged_port(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         before = os.stat(self.path())
         self.agent.stop()
-        again = dict(self.request, time='2030-01-01 00:00:00.000000')
-        self.assertFalse(self.registrar.register(again, True))
+        self.assertFalse(self.registrar.register(
+            self.port, True).agent_accepted)
         self.assertEqual(before.st_ino, os.stat(self.path()).st_ino)
 
     def test_agent_required(self):
         self.agent.stop()
         self.assertRaises(exception.AgentNotRunning,
-                          self.registrar.register, self.request, False)
+                          self.registrar.register, self.port, False)
         self.assertFalse(os.path.exists(self.path()))
 
     def test_agent_required_for_the_delete_first(self):
-        self.registrar.register(self.request, False)
+        self.registrar.register(self.port, False)
         self.agent.stop()
-        changed = dict(self.request, **{'system-name': 'tapother'})
         self.assertRaises(exception.AgentNotRunning,
-                          self.registrar.register, changed, False)
+                          self.registrar.register, self.changed(), False)
         # Nothing changed: the file still describes the old registration.
-        self.assertEqual(self.request, self.registrar.read(self.vif.id))
+        self.assertEqual(self.body(self.port), self.stored())
 
     def test_agent_down_changed_port(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         self.agent.stop()
-        changed = dict(self.request, **{'system-name': 'tapother'})
-        self.assertFalse(self.registrar.register(changed, True))
+        self.assertFalse(self.registrar.register(
+            self.changed(), True).agent_accepted)
         # The agent replays the new content when it starts.
-        self.assertEqual(changed, self.registrar.read(self.vif.id))
+        self.assertEqual(self.body(self.changed()), self.stored())
 
     def test_write_failure_changes_nothing_at_the_agent(self):
         self.useFixture(watched_os.watch_port_file_writes(disk_full))
         exc = self.assertRaises(exception.PortFileError,
-                                self.registrar.register, self.request, True)
+                                self.registrar.register, self.port, True)
         self.assertIn('No space left on device', str(exc))
         self.assertEqual({}, self.agent.ports())
         self.assertEqual([], os.listdir(self.stand_in.port_dir))
         self.assertEqual([], self.agent.requests)
 
-    def assertKeptAsItWas(self, before, version=1):
+    def assertKeptAsItWas(self, before):
         """The agent still has the port as the old file says it."""
-        self.assertEqual(before, self.registrar.read(self.vif.id))
-        self.assertEqual(before['system-name'],
+        self.assertEqual(self.body(before), self.stored())
+        self.assertEqual(before.device,
                          self.agent.ports()[self.vif.id]['system-name'])
         self.assertEqual([self.vif.id], os.listdir(self.stand_in.port_dir))
 
     def changed(self):
-        return dict(self.request, **{'system-name': 'tapother'})
+        return self.port.on_device('tapother')
 
     def test_changed_replug_on_a_full_disk_keeps_the_port(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         self.useFixture(watched_os.watch_port_file_writes(disk_full))
         exc = self.assertRaises(exception.PortFileError,
                                 self.registrar.register, self.changed(), True)
         self.assertIn(self.vif.id, str(exc))
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
         self.assertEqual(1, self.agent.version(self.vif.id))
 
     def test_changed_replug_in_a_read_only_directory_keeps_the_port(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         real_open = os.open
 
         def read_only(path, flags, *args):
@@ -145,10 +161,10 @@ class TestRegistrar(base.TestCase):
                                 self.registrar.register, self.changed(), True)
         self.assertIn('Read-only file system', str(exc))
         self.useFixture(fixtures.MonkeyPatch('os.open', real_open))
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
 
     def test_changed_replug_with_a_failed_privileged_helper(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
 
         def helper_died(*args):
             raise privsep_daemon.ProtocolError('Unexpected EOF')
@@ -159,10 +175,10 @@ class TestRegistrar(base.TestCase):
         exc = self.assertRaises(exception.PortFileError,
                                 self.registrar.register, self.changed(), True)
         self.assertIn('privileged helper failed', str(exc))
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
 
     def test_changed_replug_whose_rename_fails_registers_the_old_again(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         real_rename = os.rename
 
         def rename_fails(src, dst):
@@ -172,10 +188,10 @@ class TestRegistrar(base.TestCase):
         self.assertRaises(exception.PortFileError, self.registrar.register,
                           self.changed(), True)
         self.useFixture(fixtures.MonkeyPatch('os.rename', real_rename))
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
 
     def test_changed_replug_refused_registers_the_old_again(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         route = self.agent._route
 
         def refuse_the_new(agent, method, path, body):
@@ -184,26 +200,24 @@ class TestRegistrar(base.TestCase):
             return route(method, path, body)
 
         self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.tests.agent_stand_in.AgentStandIn._route',
+            'vrouter_testing.agent_stand_in.AgentStandIn._route',
             refuse_the_new))
         self.assertRaises(exception.AgentRequestFailed,
                           self.registrar.register, self.changed(), True)
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
 
     def test_undo_puts_back_exactly_what_the_call_did(self):
         # A new port: gone again.
-        done = self.registrar.register(self.request, True)
-        self.registrar.undo(done)
+        self.registrar.undo(self.registrar.register(self.port, True))
         self.assertEqual({}, self.agent.ports())
         self.assertEqual([], os.listdir(self.stand_in.port_dir))
         # A re-plug of a port the agent has: it keeps it.
-        self.registrar.register(self.request, True)
-        again = dict(self.request, time='later')
-        self.registrar.undo(self.registrar.register(again, True))
-        self.assertKeptAsItWas(self.request)
+        self.registrar.register(self.port, True)
+        self.registrar.undo(self.registrar.register(self.port, True))
+        self.assertKeptAsItWas(self.port)
         # A changed re-plug: the old port again.
         self.registrar.undo(self.registrar.register(self.changed(), True))
-        self.assertKeptAsItWas(self.request)
+        self.assertKeptAsItWas(self.port)
 
     def test_next_write_removes_the_ports_leftovers(self):
         other = vifs.new_port_id()
@@ -212,14 +226,14 @@ class TestRegistrar(base.TestCase):
         for name in leftovers:
             with open(os.path.join(self.stand_in.port_dir, name), 'w') as f:
                 f.write('{"id": "')  # a killed writer's
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         self.assertEqual(sorted([self.vif.id, leftovers[1]]),
                          sorted(os.listdir(self.stand_in.port_dir)))
 
     def test_unreadable_file(self):
         with open(self.path(), 'w') as f:
             f.write('[1, 2]')
-        self.assertIs(registration.UNREADABLE,
+        self.assertIs(port_request.UNREADABLE,
                       self.registrar.read(self.vif.id))
 
     def test_rollback_failure_is_logged_and_write_error_raised(self):
@@ -238,12 +252,12 @@ class TestRegistrar(base.TestCase):
 
         self.registrar.client.delete_port = delete_fails
         self.assertRaises(exception.PortFileError, self.registrar.register,
-                          self.request, True)
+                          self.port, True)
         self.assertIn('Could not delete port %s' % self.vif.id,
                       logger.output)
 
     def test_deregister_removes_file_when_agent_fails(self):
-        self.registrar.register(self.request, True)
+        self.registrar.register(self.port, True)
         self.agent.set_fail_mode('error')
         self.assertRaises(exception.AgentRequestFailed,
                           self.registrar.deregister, self.vif.id)
@@ -254,9 +268,9 @@ class TestRegistrar(base.TestCase):
                                            self.stand_in.port_dir,
                                            persist=False)
         self.agent.stop()
-        self.assertFalse(registrar.register(self.request, True))
+        self.assertFalse(registrar.register(self.port, True).agent_accepted)
         self.assertFalse(os.path.exists(self.path()))
         with open(self.path(), 'w') as f:
-            json.dump(self.request, f)
+            json.dump(port_request.body(self.port), f)
         registrar.deregister(self.vif.id)
         self.assertTrue(os.path.exists(self.path()))

@@ -39,15 +39,6 @@ class TestAgentMessage(base.TestCase):
                              body)
 
 
-class TestClientArguments(base.TestCase):
-
-    def test_port_ids_validated_before_sending(self):
-        client = agent_client.AgentClient(port=1)
-        for call in (client.delete_port, client.get_port,
-                     client.enable_port, client.disable_port):
-            self.assertRaises(exception.InvalidPortId, call, '../port')
-
-
 class FakeClock(object):
     """A clock that moves only when the code under test sleeps."""
 

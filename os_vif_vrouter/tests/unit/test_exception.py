@@ -16,10 +16,11 @@
 
 os-vif's ExceptionBase falls back to the raw template when formatting
 fails, silently.  This test parses every ``exception.<Name>(...)`` call in
-the package (tests excluded) and checks each against its class's
-``msg_fmt``: the keywords are exactly the template's, the template
-formats with values of the types it asks for, and every class is raised
-somewhere.
+the package (tests excluded), and every ``osvt_exception.<Name>(...)``
+(the translation library's errors the plugin shares), and checks each
+against its class's ``msg_fmt``: the keywords are exactly the template's,
+the template formats with values of the types it asks for, and every
+class of the plugin is raised somewhere.
 """
 
 import ast
@@ -27,19 +28,23 @@ import inspect
 import os
 import re
 
+from os_vif_translate import exception as osvt_exception
 import os_vif_vrouter
 from os_vif_vrouter import exception
 from os_vif_vrouter.tests import base
+
+# The name each package's exception module is imported as.
+_MODULES = {'exception': exception, 'osvt_exception': osvt_exception}
 
 _KEY_RE = re.compile(r'%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa])')
 _SAMPLES = {'d': 500, 'i': 500, 'f': 1.5, 'e': 1.5, 'g': 1.5}
 
 
-def _classes():
-    return {name: cls for name, cls in vars(exception).items()
+def _classes(module=exception):
+    return {name: cls for name, cls in vars(module).items()
             if inspect.isclass(cls) and
             issubclass(cls, exception.osv_exception.ExceptionBase) and
-            cls.__module__ == exception.__name__}
+            cls.__module__ == module.__name__}
 
 
 def _own_template(cls):
@@ -57,7 +62,9 @@ def _sources():
 
 
 def raise_sites():
-    """[(file:line, class name, keyword names, problem or None)]"""
+    """[(file:line, module alias, class name, keyword names, problem or
+    None)]
+    """
     sites = []
     for path in _sources():
         with open(path) as f:
@@ -66,7 +73,7 @@ def raise_sites():
             if not (isinstance(node, ast.Call) and
                     isinstance(node.func, ast.Attribute) and
                     isinstance(node.func.value, ast.Name) and
-                    node.func.value.id == 'exception'):
+                    node.func.value.id in _MODULES):
                 continue
             where = '%s:%d' % (os.path.basename(path), node.lineno)
             problem = None
@@ -75,7 +82,8 @@ def raise_sites():
             elif any(k.arg is None for k in node.keywords):
                 problem = '**kwargs cannot be checked'
             names = {k.arg for k in node.keywords if k.arg is not None}
-            sites.append((where, node.func.attr, names, problem))
+            sites.append((where, node.func.value.id, node.func.attr, names,
+                          problem))
     return sites
 
 
@@ -83,7 +91,8 @@ class TestRaiseSites(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.classes = _classes()
+        self.classes = {alias: _classes(module)
+                        for alias, module in _MODULES.items()}
         self.sites = raise_sites()
 
     def test_found_the_raise_sites(self):
@@ -91,12 +100,12 @@ class TestRaiseSites(base.TestCase):
         self.assertGreater(len(self.sites), 30)
 
     def test_every_site_matches_its_template(self):
-        for where, name, keywords, problem in self.sites:
-            self.assertIn(name, self.classes, where)
+        for where, alias, name, keywords, problem in self.sites:
+            self.assertIn(name, self.classes[alias], where)
             self.assertIsNone(problem, where)
             # 'message' would be taken as the preformatted message.
             self.assertNotIn('message', keywords, where)
-            template = self.classes[name].msg_fmt
+            template = self.classes[alias][name].msg_fmt
             expected = {key for key, _ in _KEY_RE.findall(template)}
             self.assertEqual(expected, keywords,
                              '%s: %s(%s) for %r' % (where, name,
@@ -104,7 +113,7 @@ class TestRaiseSites(base.TestCase):
                                                     template))
 
     def test_every_template_formats(self):
-        for name, cls in self.classes.items():
+        for name, cls in self.classes['exception'].items():
             template = _own_template(cls)
             if template is None:
                 continue
@@ -119,8 +128,9 @@ class TestRaiseSites(base.TestCase):
             self.assertEqual(values, exc.kwargs)
 
     def test_every_class_is_raised_and_bases_are_not(self):
-        raised = {name for _, name, _, _ in self.sites}
-        for name, cls in self.classes.items():
+        raised = {name for _, alias, name, _, _ in self.sites
+                  if alias == 'exception'}
+        for name, cls in self.classes['exception'].items():
             if _own_template(cls) is None:
                 self.assertNotIn(name, raised,
                                  '%s has no msg_fmt of its own' % name)
@@ -128,9 +138,13 @@ class TestRaiseSites(base.TestCase):
                 self.assertIn(name, raised, '%s is never raised' % name)
 
     def test_templates_do_not_use_message(self):
-        for name, cls in self.classes.items():
+        for name, cls in self.classes['exception'].items():
             template = _own_template(cls) or ''
             self.assertNotIn('%(message)', template, name)
+
+    def test_no_class_of_the_translation_library_is_defined_again(self):
+        self.assertEqual(set(), set(self.classes['exception']) &
+                         set(self.classes['osvt_exception']))
 
     def test_plug_errors_are_os_vif_errors(self):
         self.assertTrue(issubclass(exception.VRouterPlugError,

@@ -17,11 +17,16 @@ import os
 from unittest import mock
 
 import fixtures
+import os_vif
 from os_vif import exception as osv_exception
 from os_vif import objects
+from oslo_config import cfg
 
+from os_vif_translate import exception as osvt_exception
 from os_vif_vrouter import constants
 from os_vif_vrouter import exception
+from os_vif_vrouter import opts
+from os_vif_vrouter import ports
 from os_vif_vrouter.tests import base
 from os_vif_vrouter.tests import vifs
 from os_vif_vrouter import vrouter
@@ -39,6 +44,21 @@ class TestLoadAndDescribe(base.TestCase):
             self.assertEqual(19091, plugin.client.port)
             self.assertEqual(19091, plugin.config.agent_port)
         self.assertNotIn('os_vif_contrail_vrouter', self.conf)
+
+    def test_os_vif_lists_the_options_where_they_are_read(self):
+        # Nova's sample configuration lists the CONFIG_OPTS of every
+        # os-vif plugin under [os_vif_<name>] (os_vif.opts; the generator
+        # leaves out a group without options); both names read
+        # [os_vif_vrouter] only.
+        os_vif.initialize()
+        from os_vif import opts as osv_opts
+
+        ours = {'os_vif_' + name for name in constants.PLUGIN_NAMES}
+        listed = {group: [opt.name for opt in group_opts]
+                  for group, group_opts in osv_opts.list_plugins_opts()
+                  if group in ours and group_opts}
+        self.assertEqual({constants.CONFIG_GROUP: [
+            opt.name for opt in opts.ALL_OPTS]}, listed)
 
     @staticmethod
     def _summary(info):
@@ -80,9 +100,20 @@ class TestLoadPreflight(base.TestCase):
         super().setUp()
         self.log = self.useFixture(fixtures.FakeLogger(
             name='os_vif_vrouter', level=logging.WARNING))
-        # What the plugin said once in this process, forgotten per test.
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.vrouter._LOGGED', set()))
+        # What this test's "process" has said (load() shares the real
+        # process's).
+        self.once = vrouter.LogOnce(vrouter.LOG)
+
+    def load(self, name):
+        """VRouterPlugin.load(name), saying things once per test."""
+        return vrouter.VRouterPlugin(
+            opts.register_opts(cfg.CONF), plugin_name=name,
+            lock_path=self.lock_path, log_once=self.once)
+
+    def test_load_shares_the_process_log(self):
+        for name in constants.PLUGIN_NAMES:
+            self.assertIs(vrouter.PROCESS_LOG,
+                          vrouter.VRouterPlugin.load(name).log_once)
 
     def _config_file(self, text):
         path = self.useFixture(fixtures.TempDir()).join('vrouter.conf')
@@ -92,7 +123,7 @@ class TestLoadPreflight(base.TestCase):
 
     def test_port_dir_present(self):
         self.flags(port_dir=self.useFixture(fixtures.TempDir()).path)
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = self.load('vrouter')
         self.assertIsNone(plugin.misconfigured)
         self.assertEqual('', self.log.output)
 
@@ -101,15 +132,15 @@ class TestLoadPreflight(base.TestCase):
         self.flags(port_dir=missing)
         # os_vif.initialize() loads both names, maybe more than once: on a
         # host without vRouter ports, not a word.
-        plugins = [vrouter.VRouterPlugin.load(name)
+        plugins = [self.load(name)
                    for name in ('vrouter', 'contrail_vrouter') * 2]
         self.assertEqual([None] * 4, [p.misconfigured for p in plugins])
         self.assertEqual('', self.log.output)
         # The first plugs say it, once for the process.
         stand_in = self.useFixture(base.StandIn())
         self.flags(agent_port=stand_in.agent.port)
-        for plugin in (vrouter.VRouterPlugin.load('vrouter'),
-                       vrouter.VRouterPlugin.load('vrouter')):
+        for plugin in (self.load('vrouter'),
+                       self.load('vrouter')):
             self.addCleanup(plugin.client.close)
             plugin.plug(vifs.kernel(), vifs.instance_info())
         self.assertEqual(1, len(self.log.output.splitlines()))
@@ -120,12 +151,12 @@ class TestLoadPreflight(base.TestCase):
     def test_misconfiguration_is_said_once(self):
         self.flags(port_dir='relative/ports')
         for name in ('vrouter', 'contrail_vrouter') * 2:
-            vrouter.VRouterPlugin.load(name)
+            self.load(name)
         self.assertEqual(1, len(self.log.output.splitlines()))
 
     def test_relative_port_dir(self):
         self.flags(port_dir='var/lib/contrail/ports')
-        plugin = vrouter.VRouterPlugin.load('vrouter')
+        plugin = self.load('vrouter')
         self.assertEqual(1, len(self.log.output.splitlines()))
         self.assertIn("misconfigured ([os_vif_vrouter]): Invalid port file "
                       "directory 'var/lib/contrail/ports': not an absolute "
@@ -141,7 +172,7 @@ class TestLoadPreflight(base.TestCase):
 
     def test_invalid_agent_address(self):
         self._config_file('[os_vif_vrouter]\nagent_port = 90910\n')
-        plugin = vrouter.VRouterPlugin.load('contrail_vrouter')
+        plugin = self.load('contrail_vrouter')
         self.assertIsInstance(plugin.misconfigured,
                               exception.PluginMisconfigured)
         self.assertEqual(1, len(self.log.output.splitlines()))
@@ -164,42 +195,40 @@ class TestDispatch(base.TestCase):
         return self.useFixture(base.fixtures.MockPatchObject(
             vrouter.VRouterPlugin, name, autospec=True)).mock
 
+    def _vifs(self):
+        return (vifs.kernel(), vifs.dpdk('/run/vrouter/uvh_vif_x'),
+                vifs.direct(VF), vifs.virtio_forwarder(VF, '/run/x.sock'))
+
     def test_plug_branches(self):
         kernel = self._patch('_plug_kernel')
         vhostuser = self._patch('_plug_vhostuser')
         offload = self._patch('_plug_offload')
-        vif_kernel = vifs.kernel()
-        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
-        vif_direct = vifs.direct(VF)
-        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        vif_kernel, vif_dpdk, vif_direct, vif_forwarder = self._vifs()
         for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
             self.plugin.plug(vif, self.info)
-        kernel.assert_called_once_with(self.plugin, vif_kernel, self.info)
-        vhostuser.assert_called_once_with(self.plugin, vif_dpdk, self.info)
+        # Each gets the port parsed once from the VIF.
+        kernel.assert_called_once_with(
+            self.plugin, ports.from_vif(vif_kernel, self.info))
+        vhostuser.assert_called_once_with(
+            self.plugin, ports.from_vif(vif_dpdk, self.info))
         self.assertEqual(
-            [mock.call(self.plugin, vif_direct, self.info,
-                       vif_direct.port_profile.datapath_offload),
-             mock.call(self.plugin, vif_forwarder, self.info,
-                       vif_forwarder.port_profile.datapath_offload)],
+            [mock.call(self.plugin, ports.from_vif(vif_direct, self.info)),
+             mock.call(self.plugin,
+                       ports.from_vif(vif_forwarder, self.info))],
             offload.call_args_list)
 
     def test_unplug_branches(self):
-        kernel = self._patch('_unplug_kernel')
-        vhostuser = self._patch('_unplug_vhostuser')
+        port = self._patch('_unplug_port')
         offload = self._patch('_unplug_offload')
-        vif_kernel = vifs.kernel()
-        vif_dpdk = vifs.dpdk('/run/vrouter/uvh_vif_x')
-        vif_direct = vifs.direct(VF)
-        vif_forwarder = vifs.virtio_forwarder(VF, '/run/x.sock')
+        vif_kernel, vif_dpdk, vif_direct, vif_forwarder = self._vifs()
         for vif in (vif_kernel, vif_dpdk, vif_direct, vif_forwarder):
             self.plugin.unplug(vif, self.info)
-        kernel.assert_called_once_with(self.plugin, vif_kernel)
-        vhostuser.assert_called_once_with(self.plugin, vif_dpdk)
+        self.assertEqual([mock.call(self.plugin, vif_kernel.id),
+                          mock.call(self.plugin, vif_dpdk.id)],
+                         port.call_args_list)
         self.assertEqual(
-            [mock.call(self.plugin, vif_direct,
-                       vif_direct.port_profile.datapath_offload),
-             mock.call(self.plugin, vif_forwarder,
-                       vif_forwarder.port_profile.datapath_offload)],
+            [mock.call(self.plugin, ports.attachment_of(vif_direct)),
+             mock.call(self.plugin, ports.attachment_of(vif_forwarder))],
             offload.call_args_list)
 
     def assertPlugError(self, vif, cause, *fragments, method='plug'):
@@ -241,7 +270,9 @@ class TestDispatch(base.TestCase):
     def test_generic_with_representor(self):
         vif = vifs.kernel()
         vif.port_profile = vifs.representor_profile(VF, 'tapx')
-        self.assertPlugError(vif, exception.WrongPortProfile, 'VIFGeneric')
+        for method in ('plug', 'unplug'):
+            self.assertPlugError(vif, exception.WrongPortProfile,
+                                 'VIFGeneric', method=method)
 
     def test_host_device_without_profile(self):
         for profile in (None, objects.vif.VIFPortProfileBase()):
@@ -262,7 +293,7 @@ class TestDispatch(base.TestCase):
     def test_invalid_port_id(self):
         vif = vifs.kernel()
         vif.id = vif.id.upper()
-        exc = self.assertPlugError(vif, exception.InvalidPortId)
+        exc = self.assertPlugError(vif, osvt_exception.InvalidPortId)
         self.assertIn('canonical lower-case UUID', str(exc))
 
     def test_profile_without_vf(self):

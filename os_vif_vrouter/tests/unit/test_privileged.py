@@ -15,6 +15,7 @@
 import ast
 import errno
 import os
+from unittest import mock
 
 import fixtures
 import pyroute2
@@ -44,12 +45,23 @@ class TestPortFileEntrypoints(base.TestCase):
         self.assertRaises(TypeError, privileged.write_port_file, self.dir,
                           PORT, b'{}')
 
-    def test_names_validated(self):
-        self.assertRaises(exception.InvalidPortId,
-                          privileged.write_port_file, self.dir,
-                          '../../etc/passwd', '{}')
-        self.assertRaises(exception.InvalidPortDirectory,
-                          privileged.remove_port_file, 'etc', PORT)
+    def test_names_checked_again(self):
+        # The daemon trusts no caller: a string no checked port has.
+        for port_dir, port_id in (
+                (self.dir, '../../etc/passwd'), (self.dir, PORT.upper()),
+                (self.dir, ''), ('etc', PORT), (self.dir + '\x00', PORT),
+                (None, PORT)):
+            self.assertRaises(ValueError, privileged.write_port_file,
+                              port_dir, port_id, '{}')
+            self.assertRaises(ValueError, privileged.read_port_file,
+                              port_dir, port_id)
+            self.assertRaises(ValueError, privileged.remove_port_file,
+                              port_dir, port_id)
+        self.assertEqual([], os.listdir(self.dir))
+
+    def test_port_dir_normalised(self):
+        privileged.write_port_file(self.dir + '//./', PORT, '{}')
+        self.assertEqual('{}', privileged.read_port_file(self.dir, PORT))
 
 
 class TestDisableIpv6(base.TestCase):
@@ -58,28 +70,29 @@ class TestDisableIpv6(base.TestCase):
         super().setUp()
         self.conf_dir = self.useFixture(fixtures.TempDir()).join('conf')
         os.makedirs(os.path.join(self.conf_dir, 'eth5'))
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.privileged._IPV6_CONF_DIR', self.conf_dir))
 
     def test_writes_one(self):
-        self.assertTrue(privileged.disable_ipv6('eth5'))
+        self.assertTrue(privileged.disable_ipv6_in(self.conf_dir, 'eth5'))
         with open(os.path.join(self.conf_dir, 'eth5', 'disable_ipv6')) as f:
             self.assertEqual('1', f.read())
 
     def test_missing_device(self):
         self.assertRaises(exception.NetworkDeviceNotFound,
-                          privileged.disable_ipv6, 'eth6')
+                          privileged.disable_ipv6_in, self.conf_dir, 'eth6')
 
     def test_ipv6_disabled_on_host(self):
-        self.useFixture(fixtures.MonkeyPatch(
-            'os_vif_vrouter.privileged._IPV6_CONF_DIR',
-            os.path.join(self.conf_dir, 'absent')))
-        self.assertFalse(privileged.disable_ipv6('eth5'))
+        self.assertFalse(privileged.disable_ipv6_in(
+            os.path.join(self.conf_dir, 'absent'), 'eth5'))
 
-    def test_device_name_validated(self):
-        for bad in ('../all', 'all/../../x', '', 'x' * 16):
-            self.assertRaises(exception.InvalidDeviceName,
-                              privileged.disable_ipv6, bad)
+    def test_entrypoint_writes_under_proc(self):
+        with mock.patch.object(privileged, 'disable_ipv6_in',
+                               return_value=True) as helper:
+            self.assertTrue(privileged.disable_ipv6('eth5'))
+        helper.assert_called_once_with('/proc/sys/net/ipv6/conf', 'eth5')
+
+    def test_device_name_checked_again(self):
+        for bad in ('../all', 'all/../../x', '', 'x' * 16, None):
+            self.assertRaises(ValueError, privileged.disable_ipv6, bad)
 
 
 class TestSetLinkState(base.TestCase):
@@ -95,8 +108,8 @@ class TestSetLinkState(base.TestCase):
     def test_arguments_validated(self):
         self.assertRaises(ValueError, privileged.set_link_state, 'lo',
                           'sideways')
-        self.assertRaises(exception.InvalidDeviceName,
-                          privileged.set_link_state, 'a:b', 'up')
+        self.assertRaises(ValueError, privileged.set_link_state, 'a:b',
+                          'up')
 
     def test_no_hand_packed_ioctl(self):
         # Link state goes through a maintained netlink library (pyroute2,

@@ -161,8 +161,9 @@ class VRouterPortsTest(base.VRouterNodeTest):
         self.assert_node_agrees(server['id'])
 
     def _free_cidr(self):
-        # A /28 of the project range that no subnet uses yet (the cloud's
-        # subnets may not overlap: its gateways share one namespace).
+        # A /28 of the project range that no subnet uses yet: the
+        # server's first NIC is on one of them, and a guest with two NICs
+        # on one subnet would not know which to answer from.
         used = [netaddr.IPNetwork(s['cidr']) for s in
                 self.os_admin.subnets_client.list_subnets()['subnets']]
         for cidr in netaddr.IPNetwork(

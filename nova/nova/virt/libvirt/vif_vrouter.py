@@ -28,21 +28,18 @@ import os
 
 import os_vif
 from os_vif import exception as osv_exception
+from os_vif.objects import vif as osv_vifs
 from oslo_concurrency import processutils
 from oslo_log import log as logging
 
-import nova.conf
 from nova import exception
 from nova.i18n import _
 from nova.network import model_vrouter
 import nova.privsep.linux_net
-from nova.virt.libvirt import designer
 from nova.virt.libvirt import vif as libvirt_vif
 
 
 LOG = logging.getLogger(__name__)
-
-CONF = nova.conf.CONF
 
 # Errors raised for a vRouter VIF that cannot be translated here.
 _TRANSLATION_ERRORS = (exception.VRouterVIFInvalid,
@@ -60,52 +57,6 @@ def _cause(ex):
                        osv_exception.UnplugException)):
         return ex.kwargs.get('err', ex)
     return ex
-
-
-def _set_config_tap(conf, vif, flavor):
-    """<interface type='ethernet'>: libvirt creates the tap at start."""
-    designer.set_vif_host_backend_ethernet_config(conf, vif.vif_name)
-    designer.set_vif_bandwidth_config(conf, flavor)
-    if vif.network.mtu:
-        designer.set_vif_mtu_config(conf, vif.network.mtu)
-
-
-def _set_config_vhostuser(conf, vif, flavor):
-    """<interface type='vhostuser'>: QEMU serves or connects to the socket.
-
-    Used for the DPDK vRouter and for virtio-forwarder offload.  No
-    bandwidth limits (libvirt supports none for vhost-user) and no <mtu>:
-    with it, libvirt 9.0 (Debian 12) fails to start the domain ("Cannot
-    set interface MTU").  The guest learns the MTU from the network's DHCP
-    instead.
-    """
-    # NOTE: get_base_config() picks a virtio backend driver ('vhost' or
-    # 'qemu') meant for taps; vhost-user has its own backend, so keep only
-    # the queue settings it made.
-    conf.driver_name = None
-    designer.set_vif_host_backend_vhostuser_config(
-        conf, vif.mode, vif.path, CONF.libvirt.rx_queue_size,
-        CONF.libvirt.tx_queue_size, vif.vif_name)
-
-
-def _set_config_hostdev(conf, vif, flavor):
-    """<interface type='hostdev' managed='yes'>: the VF, passed through.
-
-    The MAC comes from get_base_config(); libvirt sets it on the VF.  No
-    <mtu>: libvirt refuses it for hostdev interfaces, the guest's VF driver
-    owns it.
-    """
-    designer.set_vif_host_backend_hw_veb(
-        conf, 'hostdev', vif.dev_address, None)
-
-
-# vRouter datapath -> how its libvirt interface is configured.
-_CONFIG_SETTERS = {
-    model_vrouter.DATAPATH_KERNEL: _set_config_tap,
-    model_vrouter.DATAPATH_DPDK: _set_config_vhostuser,
-    model_vrouter.DATAPATH_OFFLOAD_DIRECT: _set_config_hostdev,
-    model_vrouter.DATAPATH_OFFLOAD_VIRTIO_FORWARDER: _set_config_vhostuser,
-}
 
 
 def _missing_plugins():
@@ -230,9 +181,21 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
                            virt_type):
         """Build the libvirt interface config of a vRouter VIF.
 
-        kernel: ethernet tap with MTU and multiqueue; dpdk and
-        offload-virtio-forwarder: vhost-user socket with its mode, path and
-        queues; offload-direct: hostdev with the VF's PCI address and MAC.
+        The VIF is translated once; its os-vif object is configured by the
+        generic driver's own builders for it:
+
+        - VIFGeneric (kernel): ethernet on the tap, with the network's MTU,
+          multiqueue, the rx queue size and bandwidth limits;
+        - VIFVHostUser (dpdk, offload-virtio-forwarder): vhost-user socket
+          with its mode, path, queues and rx/tx queue sizes;
+        - VIFHostDevice (offload-direct): hostdev with the VF's PCI address
+          and the port's MAC.
+
+        Only one thing differs for the vRouter: vhost-user and hostdev
+        interfaces get no <mtu>.  With one, libvirt 9.0 (Debian 12) fails
+        to start a vhost-user domain ("Cannot set interface MTU"), and
+        libvirt refuses it for hostdev, whose MTU the guest's VF driver
+        owns; the guest learns it from the network's DHCP instead.
 
         :param instance: nova.objects.Instance
         :param vif: nova.network.model.VIF of a vRouter port
@@ -244,13 +207,19 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
             exception.VifDetailsMissingVhostuserSockPath,
             exception.VRouterSupportNotInstalled
         """
-        datapath = model_vrouter.get_datapath(vif)
         vif_obj = model_vrouter.nova_to_osvif_vif(vif)
+        if isinstance(vif_obj, osv_vifs.VIFGeneric):
+            return self._get_config_os_vif(
+                instance, vif_obj, image_meta, flavor, virt_type,
+                vif['vnic_type'])
         # MAC, model, multiqueue and rx queue size, as for any VIF.
         conf = self.get_base_config(
             instance, vif_obj.address, image_meta, flavor, virt_type,
             vif['vnic_type'])
-        _CONFIG_SETTERS[datapath](conf, vif_obj, flavor)
+        if isinstance(vif_obj, osv_vifs.VIFVHostUser):
+            self._set_config_VIFVHostUser(instance, vif_obj, conf)
+        else:
+            self._set_config_VIFHostDevice(instance, vif_obj, conf)
         return conf
 
     def plug_vrouter(self, instance, vif):
@@ -262,8 +231,7 @@ class LibvirtVRouterVIFDriver(libvirt_vif.LibvirtGenericVIFDriver):
         """
         try:
             vif_obj = model_vrouter.nova_to_osvif_vif(vif)
-            if (model_vrouter.get_datapath(vif) ==
-                    model_vrouter.DATAPATH_KERNEL):
+            if isinstance(vif_obj, osv_vifs.VIFGeneric):
                 _remove_leftover_tap(vif_obj)
             os_vif.plug(vif_obj,
                         model_vrouter.nova_to_osvif_instance(instance))

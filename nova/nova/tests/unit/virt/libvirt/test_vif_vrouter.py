@@ -385,7 +385,7 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
 
     def test_dpdk(self):
         # No <mtu> even though the network has one: see
-        # _set_config_vhostuser().
+        # get_config_vrouter().
         self.assertXmlEqual("""
             <interface type="vhostuser">
               <mac address="fa:16:3e:4c:2c:30"/>
@@ -515,6 +515,39 @@ class LibvirtVRouterVIFDriverTestCase(test.NoDBTestCase):
             </interface>""", self._config_xml(self.vif_forwarder, flavor))
 
     # Everything else goes to the generic driver, unchanged.
+
+    def test_the_generic_drivers_config_but_the_mtu(self):
+        # The generic driver's builders make each os-vif object's interface;
+        # only vhost-user and hostdev interfaces lose their <mtu>.
+        generic = libvirt_vif.LibvirtGenericVIFDriver()
+        for vif in (self.vif_kernel, self.vif_dpdk, self.vif_direct,
+                    self.vif_forwarder):
+            args = (self.instance, model_vrouter.nova_to_osvif_vif(vif),
+                    objects.ImageMeta.from_dict({}), self._flavor(), 'kvm',
+                    vif['vnic_type'])
+            expected = generic._get_config_os_vif(*args)
+            if vif is not self.vif_kernel:
+                self.assertEqual(9000, expected.mtu)
+                expected.mtu = None
+            self.assertXmlEqual(expected.to_xml(), self._config_xml(vif))
+
+    def test_each_vif_translated_once(self):
+        with mock.patch.object(
+                model_vrouter, 'nova_to_osvif_vif',
+                wraps=model_vrouter.nova_to_osvif_vif) as translate, \
+                mock.patch.object(model_vrouter, 'get_datapath') as classify:
+            for vif in (self.vif_kernel, self.vif_dpdk, self.vif_direct,
+                        self.vif_forwarder):
+                for operation in (self._config_xml,
+                                  lambda vif: self.driver.plug(
+                                      self.instance, vif),
+                                  lambda vif: self.driver.unplug(
+                                      self.instance, vif)):
+                    translate.reset_mock()
+                    operation(vif)
+                    translate.assert_called_once_with(vif)
+        # The os-vif object says the datapath: no second classification.
+        classify.assert_not_called()
 
     def test_other_vifs_use_the_generic_driver(self):
         generic = libvirt_vif.LibvirtGenericVIFDriver()

@@ -16,8 +16,8 @@
 
 For tests and benchmarks: a threaded HTTP/1.1 server on 127.0.0.1 (an
 ephemeral port, reserved for the stand-in's whole life) that does what
-the agent does (docs: ``spec/agent-port-api.md``; source: the agent's
-``port_ipc/rest_server.cc``, ``rest_common.cc`` and
+the agent does (docs: ``doc/source/admin/agent-port-api.rst``; source:
+the agent's ``port_ipc/rest_server.cc``, ``rest_common.cc`` and
 ``port_ipc_handler.cc``), so that the plugin is tested against the
 agent's rules and not against our own idea of them.  It never accepts what
 the agent would refuse; where the agent silently accepts garbage (a
@@ -93,7 +93,7 @@ Example::
 As a process of its own (for callers that cannot run its threads, such as
 an eventlet-patched Nova test, and for trying the plugin by hand)::
 
-    python -m os_vif_vrouter.tests.agent_stand_in [--port PORT] PORT_DIR
+    python -m vrouter_testing.agent_stand_in [--port PORT] PORT_DIR
 
 prints ``listening <port>`` once the listener is open and serves until
 SIGTERM or SIGINT.

@@ -15,7 +15,10 @@
 """Names and values of the Neutron binding that the vRouter uses.
 
 They are the same strings as in ``nova.network.model``; this library does
-not import Nova, so it keeps its own copy of the few it needs.
+not import Nova, so it keeps its own copy of the few it needs.  Also the
+host's limits these values must fit, and the names of the os-vif plugins
+the translated objects are for.  The values of ``vhostuser_mode`` are
+os-vif's own (``os_vif.objects.fields.VIFVHostUserMode``).
 """
 
 # vif_type values.  'vrouter' is bound by the Tungsten Fabric / OpenSDN
@@ -49,13 +52,9 @@ VIF_DETAILS_VHOSTUSER_VROUTER_PLUG = 'vhostuser_vrouter_plug'
 # offloaded ports.
 PROFILE_PCI_SLOT = 'pci_slot'
 
-# vhost-user modes accepted in VIF_DETAILS_VHOSTUSER_MODE.
-VHOSTUSER_MODE_SERVER = 'server'
-VHOSTUSER_MODE_CLIENT = 'client'
-VHOSTUSER_MODES = (VHOSTUSER_MODE_CLIENT, VHOSTUSER_MODE_SERVER)
-
 # os-vif plugin names.  'vrouter' serves 'vrouter' bindings; Nova names the
-# DPDK plugin 'contrail_vrouter'.  Both entry points load the same plugin.
+# DPDK plugin 'contrail_vrouter'.  Both entry points load the same plugin
+# (os_vif_vrouter, whose constants take these).
 PLUGIN_VROUTER = 'vrouter'
 PLUGIN_CONTRAIL_VROUTER = 'contrail_vrouter'
 
