@@ -19,9 +19,9 @@ boots one server on the cloud's shared network and live-migrates it back
 and forth between two nodes (block migration: the nodes share no
 storage).  During each migration the namespace of the network's router
 (outside the guest, where its traffic leaves the overlay) pings the
-server's fixed address every 10 ms; a migration's downtime is the packets lost times
-the interval (as ping kept it), and its longest gap the longest time
-between two answers.
+server's fixed address every 10 ms; a migration's downtime is the
+packets lost times the interval (as ping kept it), and its longest gap
+the longest time between two answers.
 Also timed: the API call to ACTIVE on the destination.  Prints a table by
 direction, with the median and the maximum.  TCG guests on a shared
 2-core machine: the figures are noisy; compare the medians of one run.
