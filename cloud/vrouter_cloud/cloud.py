@@ -15,6 +15,7 @@
 """Bring the cloud up, take it down, say what runs, act on a node.
 
     python -m vrouter_cloud.cloud [--top TOP] up [--nodes N]
+        [--dpdk-nodes M [--default-zone dpdk]]
     python -m vrouter_cloud.cloud [--top TOP] down [--keep-logs]
     python -m vrouter_cloud.cloud [--top TOP] status
     python -m vrouter_cloud.cloud [--top TOP] node NODE ACTION
@@ -22,8 +23,11 @@
 ``up`` makes the management network and the gateway namespace
 (``underlay``), starts the control plane's services in order (each
 module of ``vrouter_cloud.services``) and waits until each answers, then
-the gateway (``gateway``) and N compute nodes (``node``, default 2), and
-writes ``etc/clouds.yaml`` (clouds ``vrcloud-admin`` and
+the gateway (``gateway``), N compute nodes with a kernel vRouter
+(``node``, default 2) and M with a DPDK vRouter (``dpdk_node``, default
+none; availability zone ``dpdk``, where ``--default-zone`` sends the
+servers that name no zone), and writes ``etc/clouds.yaml`` (clouds
+``vrcloud-admin`` and
 ``vrcloud-demo``), ``etc/openrc`` and ``etc/nodes.json`` (the nodes, for
 tempest's plugin) into the run directory; if a step fails it takes down
 what it started and keeps the logs.  ``down`` deletes the servers, stops
@@ -239,11 +243,14 @@ def _write_nodes_file(layout, cloud_nodes):
     entries = [{
         'host': n.name,
         'datapath': n.DATAPATH,
+        'zone': n.ZONE,
         'address': n.layout.address,
         'agent_url': n.layout.agent_url,
         'port_dir': n.layout.port_dir,
         'libvirt_uri': n.layout.libvirt_uri,
         'netns': n.layout.netns,
+        # Where the host sees the node's vhost-user sockets (DPDK nodes).
+        'vhostuser_socket_dir': n.layout.vhostuser_dir,
     } for n in cloud_nodes]
     with open(layout.nodes_file, 'w') as f:
         json.dump({
@@ -285,6 +292,12 @@ def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
     :param zone: the availability zone of servers that ask for none
         (Nova's default_schedule_zone)
     """
+    if count < 0 or dpdk < 0:
+        raise procs.ServiceFailed('node counts cannot be negative (%d '
+                                  'kernel, %d DPDK)' % (count, dpdk))
+    if zone == dpdk_node.ZONE and not dpdk:
+        raise procs.ServiceFailed('servers cannot go to zone %s by default '
+                                  'without a DPDK node' % zone)
     if not 1 <= count + dpdk <= cloud_layout.MAX_NODES:
         raise procs.ServiceFailed('a cloud has 1 to %d nodes, not %d' % (
             cloud_layout.MAX_NODES, count + dpdk))
@@ -300,7 +313,8 @@ def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
     for module in (keystone, placement, glance):
         module.write_config(layout)
     neutron.write_config(layout, dpdk_hosts)
-    nova.write_config(layout, nodes=count + dpdk, zone=zone)
+    nova.write_config(layout, zone_sizes=[n for n in (count, dpdk) if n],
+                      default_zone=zone)
     bootstrap.write_clouds_yaml(layout)
     cloud_ssh_ = cloud_ssh.CloudSsh(layout)
     cloud_ssh_.make([n.layout for n in cloud_nodes])
@@ -342,8 +356,11 @@ def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
     openrc = _write_openrc(layout, resources, cloud_nodes)
     _say('up in %.0f s with %d nodes; try it: . %s; openstack server create '
          '--flavor %s --image %s --network %s --wait demo1' % (
-             sum(t for _, t in phases.times), count, openrc,
+             sum(t for _, t in phases.times), count + dpdk, openrc,
              bootstrap.FLAVOR, bootstrap.IMAGE, bootstrap.DEMO_NETWORK))
+    if dpdk_hosts:
+        _say('a server on a DPDK node: the same with --availability-zone '
+             '%s' % dpdk_node.ZONE)
 
 
 def _setup_network():

@@ -36,12 +36,10 @@ own network namespace (the agent runs there):
   (cloud down removes them with the node's namespace).
 
 On a DPDK node (``dpdk_node``) a port the agent has with a
-``vhostuser-mode`` is a vhost-user port: QEMU serves its socket, and the
-datapath starts a ``dpdk-testpmd`` for it (``VhostUserPlane``) that
-connects to the socket and forwards to a tap of its own, which joins the
-port's segment as a kernel port's tap does; the forwarder stops when the
-agent no longer has the port.  Forwarders are the agent's children and
-end with it (a real DPDK vRouter's forwarding outlives its agent).
+``vhostuser-mode`` is a vhost-user port: no tap of the port's name ever
+exists; its forwarder (``vhostuser_plane``) joins the socket QEMU serves
+to a tap of its own, and that tap joins the port's segment as a kernel
+port's tap does, with the network's MTU.
 
 Routing between networks, DHCP, floating IPs and the metadata service are
 the gateway's (``gateway``).  Networks (VXLAN id, MTU) come from Neutron,
@@ -50,19 +48,22 @@ knows nothing of this.
 """
 
 import logging
-import os
 import threading
 import time
 
 from vrouter_testing import iproute
 
-from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import segment
 
 LOG = logging.getLogger(__name__)
 
 # Seconds before Neutron is asked again about a network it did not know.
 _UNKNOWN_RETRY = 5.0
+
+
+def _mtu(device):
+    with open('%s/%s/mtu' % (iproute.SYS_NET, device)) as f:
+        return f.read().strip()
 
 
 class KernelDatapath(object):
@@ -73,6 +74,8 @@ class KernelDatapath(object):
     :param local: this node's underlay address
     :param peers: the underlay addresses of the gateway and other nodes
     :param interval: seconds between two looks at the agent and the taps
+    :param vhostuser: a DPDK node's vhostuser_plane.VhostUserPlane, or
+        None (a kernel node)
     """
 
     def __init__(self, agent, neutron, local, peers, interval=0.1,
@@ -136,9 +139,10 @@ class KernelDatapath(object):
         for port_id, port in self.agent.ports().items():
             if port.get('type') != 0:
                 continue
-            if 'vhostuser-mode' in port and self.vhostuser is not None:
-                vhostuser[port_id] = port['system-name']
-                wanted[VhostUserPlane.device(port_id)] = port['vn-id']
+            if self.vhostuser is not None and 'vhostuser-mode' in port:
+                vhostuser[port_id] = (port['system-name'],
+                                      port['vhostuser-mode'])
+                wanted[self.vhostuser.device(port_id)] = port['vn-id']
             else:
                 wanted[port['system-name']] = port['vn-id']
         if self.vhostuser is not None:
@@ -153,7 +157,10 @@ class KernelDatapath(object):
             if (bridge is None or device not in masters or
                     masters[device] == bridge):
                 continue
-            iproute.ip('link', 'set', 'dev', device, 'master', bridge, 'up')
+            # A forwarder's tap starts at 1500; libvirt gives a kernel
+            # port's tap the network's MTU.
+            iproute.ip('link', 'set', 'dev', device, 'mtu',
+                       _mtu(bridge), 'master', bridge, 'up')
             masters[device] = bridge
             LOG.info('attached %s to %s', device, bridge)
         # Taps of ports the agent no longer has carry nothing (a VXLAN
@@ -176,79 +183,3 @@ class KernelDatapath(object):
         for key in sorted(self._segments - in_use):
             segment.remove(key)
             self._segments.discard(key)
-
-
-class VhostUserPlane(object):
-    """A DPDK vRouter's forwarding, one testpmd per vhost-user port.
-
-    Each forwarder connects to the socket QEMU serves for the port (the
-    path the binding gave, after the port's device name) as its client,
-    and forwards to a tap of its own (``device(port id)``), which the
-    datapath puts on the port's segment.  A forwarder starts when the
-    agent gets the port, before QEMU (which waits for its client before
-    it runs the guest), and reconnects by itself when QEMU comes back (a
-    hard reboot, a stop and start).
-
-    :param wrapper: the words that run testpmd where QEMU is (the node's
-        root)
-    :param log_dir: each forwarder's output, ``<port id>.log``
-    """
-
-    SOCKET_TEMPLATE = '/var/run/vrouter/uvh_vif_%s'
-    START_TIMEOUT = 60.0
-
-    def __init__(self, wrapper, log_dir):
-        self.wrapper = list(wrapper)
-        self.log_dir = log_dir
-        self._forwarders = {}  # port id -> testpmd.PortForwarder
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def device(port_id):
-        """The tap of a port's forwarder, in the node's namespace."""
-        return cloud_layout.PREFIX + 'd-' + port_id[:8]
-
-    def sync(self, ports):
-        """Forwarders for exactly these ports.
-
-        :param ports: {port id: its device name (the socket's suffix)}
-        """
-        with self._lock:
-            for port_id in sorted(set(self._forwarders) - set(ports)):
-                self._forwarders.pop(port_id).stop()
-                LOG.info('port %s: forwarder stopped', port_id)
-            for port_id, device in sorted(ports.items()):
-                forwarder = self._forwarders.get(port_id)
-                if forwarder is not None and forwarder.running():
-                    continue
-                self._forwarders[port_id] = self._start(port_id, device)
-
-    def _start(self, port_id, device):
-        # Imported here: kernel nodes never load the testing package's
-        # testpmd driver.
-        from vrouter_testing import testpmd
-        os.makedirs(self.log_dir, exist_ok=True)
-        forwarder = testpmd.PortForwarder(
-            self.SOCKET_TEMPLATE % device,
-            os.path.join(self.log_dir, port_id + '.log'),
-            tap=self.device(port_id), niceness=19,
-            private_run='/run/dpdk', wrapper=self.wrapper)
-        forwarder.start()
-        threading.Thread(target=self._forward, args=(port_id, forwarder),
-                         daemon=True).start()
-        LOG.info('port %s: forwarder for %s, tap %s', port_id,
-                 forwarder.socket, forwarder.tap)
-        return forwarder
-
-    def _forward(self, port_id, forwarder):
-        try:
-            forwarder.forward(self.START_TIMEOUT)
-        except Exception as exc:  # noqa: the next round starts another
-            LOG.error('port %s: forwarder failed: %s', port_id, exc)
-            forwarder.stop()
-
-    def stop(self):
-        with self._lock:
-            for forwarder in self._forwarders.values():
-                forwarder.stop()
-            self._forwarders.clear()

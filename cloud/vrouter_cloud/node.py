@@ -37,7 +37,9 @@ A node is what a compute host is to an operator, on this one machine:
   (``services.nova.write_compute_config``).
 
 Nothing of a node is shared with another node: a move or a cleanup on
-one never touches the other's agent, port files or domains.
+one never touches the other's agent, port files or domains.  A DPDK node
+(``dpdk_node.DpdkNode``) is a node of its own kind: its libvirt in a
+root of its own, vhost-user ports, a forwarder per port.
 """
 
 import os
@@ -67,7 +69,7 @@ COMPUTE = 'nova-compute'
 SERVICES = (NAMESPACES, VIRTLOGD, LIBVIRTD, SSHD, AGENT, COMPUTE)
 
 
-def _set_options(path, options):
+def set_options(path, options):
     """Set key = value lines of a libvirt configuration file."""
     with open(path) as f:
         lines = [line for line in f
@@ -87,6 +89,8 @@ class Node(object):
 
     # What the node's vRouter is (``nodes/<node>/datapath`` records it).
     DATAPATH = 'kernel'
+    # Its availability zone: Nova's default one.
+    ZONE = 'nova'
 
     def __init__(self, layout, index, peers=()):
         self.cloud = layout
@@ -140,11 +144,11 @@ class Node(object):
             if os.path.isfile(source):
                 shutil.copy2(source, etc_libvirt)
         address = '"%s"' % self.layout.address
-        _set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
+        set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
             'listen_tls': '0', 'listen_tcp': '1', 'auth_tcp': '"none"',
             'listen_addr': address,
             'host_uuid': '"%s"' % self.layout.host_uuid})
-        _set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
+        set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
             'migration_address': address, 'migration_host': address})
         ssh.write_node_files(self.layout)
         nova.write_compute_config(self.cloud, self.layout,

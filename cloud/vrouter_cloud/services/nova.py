@@ -68,11 +68,25 @@ def _defaults(layout):
     }
 
 
-def write_config(layout, nodes=1, zone=None):
+def allow_resize_to_same_host(zone_sizes):
+    """Whether a resize may keep a server on its node.
+
+    A resize moves the server to another node of its availability zone
+    when there is one, as operators see it; in a zone of one node, the
+    node resizes in place (the scheduler keeps a server in its zone).
+
+    :param zone_sizes: the number of nodes of each zone that has any
+    """
+    return min(zone_sizes) < 2
+
+
+def write_config(layout, zone_sizes=(1,), default_zone=None):
     """The controller's nova.conf (API, metadata, conductor, scheduler).
 
-    :param nodes: how many compute nodes the cloud has
-    :param zone: the availability zone of servers that ask for none
+    :param zone_sizes: the number of compute nodes of each availability
+        zone that has any
+    :param default_zone: the availability zone of servers that ask for
+        none, or None (any node)
     """
     etc = layout.etc('nova')
     os.makedirs(etc, exist_ok=True)
@@ -84,11 +98,9 @@ def write_config(layout, nodes=1, zone=None):
         state_path=layout.data('nova'),
         osapi_compute_workers=1,
         metadata_workers=1,
-        # A resize moves the server to the other node when there is one,
-        # as operators see it; alone, a node resizes in place.
-        allow_resize_to_same_host=nodes < 2)
-    if zone:
-        defaults['default_schedule_zone'] = zone
+        allow_resize_to_same_host=allow_resize_to_same_host(zone_sizes))
+    if default_zone:
+        defaults['default_schedule_zone'] = default_zone
     ini.write(conf, [
         ('DEFAULT', defaults),
         ('wsgi', {'api_paste_config': os.path.join(etc, 'api-paste.ini')}),
