@@ -22,13 +22,15 @@ each node's agent about every port Neutron has, every port file of any
 node, and every port the agents' logs say they ever registered: a port
 must be registered and have its file on a node if and only if it belongs
 to a server that has a domain there (hosted by that node, not shelved
-and offloaded, not deleted), and on no other node.  Prints each
+and offloaded, not deleted), and on no other node; a DPDK node has
+exactly the vhost-user sockets of those ports.  Prints each
 difference and exits 1 if there is one.  Tempest runs its tests in
 parallel, so this holds only once they are all done: the tempest job runs
 it after tempest.
 """
 
 import argparse
+import os
 import re
 import sys
 
@@ -78,6 +80,12 @@ def check(manager, nodes, agent_logs=()):
                 problems.append('port %s: %s on %s' % (
                     port_id, 'no port file' if here else 'stale port file',
                     host))
+    for host, node in sorted(nodes.items()):
+        sockets = set(os.path.basename(vrouter_node.vhostuser_socket(p))
+                      for p, where in wanted.items() if where == host)
+        for name in sorted(node.sockets() - sockets):
+            problems.append('socket %s on %s belongs to no port of a '
+                            'server there' % (name, host))
     return problems, len(wanted)
 
 

@@ -31,6 +31,7 @@ from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
 from vrouter_cloud.services import nova
+from vrouter_cloud import tempest_conf
 
 QEMU = mock.Mock(pw_uid=64055, pw_gid=994)
 
@@ -264,3 +265,22 @@ class ResizeTest(testtools.TestCase):
     def test_a_resize_moves_when_every_zone_can(self):
         self.assertFalse(nova.allow_resize_to_same_host([2]))
         self.assertFalse(nova.allow_resize_to_same_host([2, 2]))
+
+
+class TempestTargetTest(testtools.TestCase):
+
+    NODES = [{'host': 'vrcloud-node1', 'zone': 'nova'},
+             {'host': 'vrcloud-node2', 'zone': 'dpdk'},
+             {'host': 'vrcloud-node3', 'zone': 'dpdk'}]
+
+    def test_a_zone_s_nodes(self):
+        self.assertEqual(['vrcloud-node2', 'vrcloud-node3'],
+                         [n['host'] for n in tempest_conf.nodes_under_test(
+                             self.NODES, 'dpdk')])
+        self.assertEqual(3, len(tempest_conf.nodes_under_test(self.NODES)))
+
+    def test_a_zone_without_nodes_is_refused(self):
+        exc = self.assertRaises(ValueError, tempest_conf.nodes_under_test,
+                                self.NODES[:1], 'dpdk')
+        self.assertEqual('no node of the cloud is in availability zone dpdk '
+                         '(nova)', str(exc))
