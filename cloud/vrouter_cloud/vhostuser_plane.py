@@ -29,7 +29,8 @@ exists (testpmd has set its ports up); forwarding once it says so.  One
 that exits, or does not forward within ``START_TIMEOUT``, is stopped and
 started again after a delay that doubles from ``RETRY_FIRST`` up to
 ``RETRY_MAX`` (a missing testpmd or a broken root never turns into a
-busy loop), and its output is kept in ``<port id>.log``.
+busy loop); the end of its output goes to the agent's log (the next
+start rewrites ``<port id>.log``).
 
 A forwarder starts when the agent gets the port, that is before Nova
 defines the domain (os-vif plugs first): QEMU, the socket's server, does
@@ -61,6 +62,8 @@ LOG = logging.getLogger(__name__)
 # The agent's vhostuser-mode when QEMU serves the socket and the vRouter
 # connects (doc/source/admin/agent-port-api.rst).
 QEMU_SERVES = 1
+# Lines of a failed forwarder's output kept in the agent's log.
+_TAIL_LINES = 10
 
 
 class _Forwarder(object):
@@ -129,8 +132,13 @@ class VhostUserPlane(object):
     def _step(self, port_id, device, now):
         entry = self._forwarders.get(port_id)
         if entry is None:
-            if now >= self._failures.get(port_id, (0, 0.0))[1]:
+            if now < self._failures.get(port_id, (0, 0.0))[1]:
+                return
+            try:
                 self._forwarders[port_id] = self._start(port_id, device, now)
+            except OSError as exc:  # no chroot, no log directory
+                self._retry_later(port_id, 'cannot start testpmd: %s' % exc,
+                                  now)
             return
         forwarder = entry.forwarder
         if not forwarder.running():
@@ -168,13 +176,19 @@ class VhostUserPlane(object):
         return _Forwarder(forwarder, now)
 
     def _failed(self, port_id, reason, now):
+        forwarder = self._forwarders[port_id].forwarder
+        self._stop(port_id)
+        # The next start rewrites the forwarder's log: keep its end here.
+        self._retry_later(port_id, reason, now,
+                          forwarder.log().splitlines()[-_TAIL_LINES:])
+
+    def _retry_later(self, port_id, reason, now, tail=()):
         count = self._failures.get(port_id, (0, 0.0))[0] + 1
         delay = min(self.RETRY_FIRST * 2 ** (count - 1), self.RETRY_MAX)
         self._failures[port_id] = (count, now + delay)
-        log_path = self._forwarders[port_id].forwarder.log_path
-        self._stop(port_id)
         LOG.error('port %s: forwarder failed (%d times): %s; again in '
-                  '%g s (see %s)', port_id, count, reason, delay, log_path)
+                  '%g s; its last words:\n%s', port_id, count, reason, delay,
+                  '\n'.join(tail))
 
     def _stop(self, port_id):
         self._forwarders.pop(port_id).forwarder.stop(self.STOP_TIMEOUT)

@@ -168,6 +168,8 @@ class VhostUserPlaneTest(testtools.TestCase):
         self.assertTrue(forwarder.stopped)
         self.assertIn('not forwarding after 60 s',
                       self.errors.call_args[0][3])
+        # What testpmd said last, before the next start rewrites its log.
+        self.assertEqual('EAL: ...', self.errors.call_args[0][5])
 
     def test_a_forwarder_without_a_tap_is_stopped(self):
         self._sync()
@@ -175,6 +177,21 @@ class VhostUserPlaneTest(testtools.TestCase):
         self._sync(after=vhostuser_plane.VhostUserPlane.START_TIMEOUT + 1)
         self.assertTrue(forwarder.stopped)
         self.assertIn('no tap vrcd-0f1e2d3c', self.errors.call_args[0][3])
+
+    def test_a_forwarder_that_cannot_start_is_tried_later(self):
+        def broken(forwarder):
+            raise FileNotFoundError(2, 'No such file or directory', 'chroot')
+        self.useFixture(fixtures.MonkeyPatch(
+            __name__ + '.FakeForwarder.start', broken))
+        self._sync()
+        self.assertIn('cannot start testpmd', self.errors.call_args[0][3])
+        self.assertEqual([], self.plane.forwarding())
+        made = len(FakeForwarder.made)
+        self._sync(after=0.5)
+        self.assertEqual(made, len(FakeForwarder.made))
+        self._sync(after=0.5)
+        self.assertEqual(made + 1, len(FakeForwarder.made))
+        self.assertEqual(2, self.errors.call_count)
 
     def test_a_port_served_by_the_vrouter_is_refused_once(self):
         for _ in range(5):
