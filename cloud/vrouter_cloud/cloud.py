@@ -313,8 +313,8 @@ def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
     for module in (keystone, placement, glance):
         module.write_config(layout)
     neutron.write_config(layout, dpdk_hosts)
-    nova.write_config(layout, zone_sizes=[n for n in (count, dpdk) if n],
-                      default_zone=zone)
+    nova.write_config(layout, {cloud_node.Node.ZONE: count,
+                               dpdk_node.ZONE: dpdk}, default_zone=zone)
     bootstrap.write_clouds_yaml(layout)
     cloud_ssh_ = cloud_ssh.CloudSsh(layout)
     cloud_ssh_.make([n.layout for n in cloud_nodes])

@@ -68,23 +68,27 @@ def _defaults(layout):
     }
 
 
-def allow_resize_to_same_host(zone_sizes):
+def allow_resize_to_same_host(zone_sizes, default_zone=None):
     """Whether a resize may keep a server on its node.
 
     A resize moves the server to another node of its availability zone
     when there is one, as operators see it; in a zone of one node, the
     node resizes in place (the scheduler keeps a server in its zone).
+    With a default zone, the servers that resize are that zone's (the
+    others are asked for by name, and only booted).
 
-    :param zone_sizes: the number of nodes of each zone that has any
+    :param zone_sizes: {zone: how many compute nodes it has}
+    :param default_zone: the zone of servers that name none, or None
     """
-    return min(zone_sizes) < 2
+    if default_zone is not None:
+        return zone_sizes[default_zone] < 2
+    return min(n for n in zone_sizes.values() if n) < 2
 
 
-def write_config(layout, zone_sizes=(1,), default_zone=None):
+def write_config(layout, zone_sizes, default_zone=None):
     """The controller's nova.conf (API, metadata, conductor, scheduler).
 
-    :param zone_sizes: the number of compute nodes of each availability
-        zone that has any
+    :param zone_sizes: {availability zone: how many compute nodes it has}
     :param default_zone: the availability zone of servers that ask for
         none, or None (any node)
     """
@@ -98,7 +102,8 @@ def write_config(layout, zone_sizes=(1,), default_zone=None):
         state_path=layout.data('nova'),
         osapi_compute_workers=1,
         metadata_workers=1,
-        allow_resize_to_same_host=allow_resize_to_same_host(zone_sizes))
+        allow_resize_to_same_host=allow_resize_to_same_host(
+            zone_sizes, default_zone))
     if default_zone:
         defaults['default_schedule_zone'] = default_zone
     ini.write(conf, [

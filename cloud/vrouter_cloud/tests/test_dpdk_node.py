@@ -257,14 +257,27 @@ class NodeKindsTest(testtools.TestCase):
 class ResizeTest(testtools.TestCase):
 
     def test_a_zone_of_one_node_resizes_in_place(self):
-        self.assertTrue(nova.allow_resize_to_same_host([1]))
+        self.assertTrue(nova.allow_resize_to_same_host({'nova': 1}))
         # Two kernel nodes and one DPDK node: servers of the DPDK zone
         # have nowhere else to go.
-        self.assertTrue(nova.allow_resize_to_same_host([2, 1]))
+        self.assertTrue(nova.allow_resize_to_same_host(
+            {'nova': 2, 'dpdk': 1}))
 
     def test_a_resize_moves_when_every_zone_can(self):
-        self.assertFalse(nova.allow_resize_to_same_host([2]))
-        self.assertFalse(nova.allow_resize_to_same_host([2, 2]))
+        self.assertFalse(nova.allow_resize_to_same_host({'nova': 2}))
+        self.assertFalse(nova.allow_resize_to_same_host(
+            {'nova': 2, 'dpdk': 2}))
+        # A zone without nodes is no zone.
+        self.assertFalse(nova.allow_resize_to_same_host(
+            {'nova': 2, 'dpdk': 0}))
+
+    def test_the_default_zone_decides(self):
+        # tempest-dpdk with two DPDK nodes and one kernel node: tempest's
+        # servers are the DPDK zone's, and move between its nodes.
+        self.assertFalse(nova.allow_resize_to_same_host(
+            {'nova': 1, 'dpdk': 2}, 'dpdk'))
+        self.assertTrue(nova.allow_resize_to_same_host(
+            {'nova': 2, 'dpdk': 1}, 'dpdk'))
 
 
 class TempestTargetTest(testtools.TestCase):
