@@ -187,7 +187,7 @@ def main(argv=None):
         conn.compute.wait_for_delete(server, wait=300)
     print()
     print('Live migration of a server on a vRouter port (block migration, '
-          'TCG), ping every %g s from the gateway' % args.interval)
+          'TCG), ping every %g s from its router\'s namespace' % args.interval)
     print('%-34s %8s %10s %10s %10s' % ('', 'moves', 'median', 'min',
                                         'max'))
     for (source, destination), rows in sorted(results.items()):

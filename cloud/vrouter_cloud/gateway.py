@@ -78,12 +78,14 @@ class Gateway(object):
         networks = self.neutron.networks()
         interfaces = self.neutron.router_interfaces()
         domains = collections.defaultdict(dict)  # id -> {network id: net}
+        domain_of = {}  # network id -> its domain's id
         routers = set()
         for network in networks.values():
             domain_id = router_namespace.domain_of(network.id, interfaces)
             if domain_id != network.id:
                 routers.add(domain_id)
             domains[domain_id][network.id] = network
+            domain_of[network.id] = domain_id
         # What leaves a namespace goes before anything is made: a
         # network's VXLAN id can be in one namespace only.
         for domain_id, namespace in sorted(self.namespaces.items()):
@@ -99,9 +101,6 @@ class Gateway(object):
                 namespace.prune(domains[domain_id])
         ports = [p for p in self.neutron.instance_ports()
                  if p.network_id in networks]
-        domain_of = dict((network_id, domain_id)
-                         for domain_id, members in domains.items()
-                         for network_id in members)
         by_port = dict((p.id, p) for p in ports)
         floating = collections.defaultdict(set)
         routes = {}

@@ -177,10 +177,16 @@ class RouterNamespace(object):
             del self._addresses[network_id]
 
     def _serve(self, network):
-        bridge = segment.ensure(network.id, network.vni, network.mtu,
-                                self.local, self.peers,
-                                namespace=self.namespace,
-                                underlay=cloud_layout.GATEWAY_NETNS)
+        if network.id in self._addresses:
+            # Made in an earlier round: nobody else touches this
+            # namespace, and asking ip(8) again every round for every
+            # network costs the machine more than the guests' traffic.
+            bridge = segment.bridge_name(network.id)
+        else:
+            bridge = segment.ensure(network.id, network.vni, network.mtu,
+                                    self.local, self.peers,
+                                    namespace=self.namespace,
+                                    underlay=cloud_layout.GATEWAY_NETNS)
         wanted = set('%s/%d' % (s.gateway,
                                 ipaddress.ip_network(s.cidr).prefixlen)
                      for s in network.subnets)

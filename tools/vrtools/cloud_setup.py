@@ -30,17 +30,20 @@ def virtualenv(top, log):
     tree = build / 'nova-tree'
     tools = layout.tools(top)
     steps = [
+        # This distribution in development mode, as the test trees: the
+        # cloud runs the checkout as it is (the key does not cover the
+        # sources; a copy would go stale at the first change).
         ['-c', str(tools / 'constraints.txt'),
          '-c', str(tools / 'constraints-cloud.txt'),
-         '-r', str(tree / 'requirements.txt'), str(tree), str(top)] +
+         '-r', str(tree / 'requirements.txt'), str(tree), '-e', str(top)] +
         list(SERVICES),
-        # The test trees, in development mode.
         ['--no-deps', '-e', str(top / 'cloud'), '-e', str(top / 'testing')],
     ]
     return venv.install(
         build / 'venv', steps, create=PYTHON,
         release=releases.nova_release(top=top), build_tree=tree,
-        key_files=[top / 'requirements.txt', top / 'cloud' / 'pyproject.toml',
+        key_files=[top / 'requirements.txt', top / 'pyproject.toml',
+                   top / 'cloud' / 'pyproject.toml',
                    top / 'testing' / 'pyproject.toml'],
         pip_check=True, log=log)
 

@@ -36,6 +36,12 @@ def write_config(layout):
     ini.write(os.path.join(etc, 'keystone.conf'), [
         ('DEFAULT', {'debug': False}),
         ('database', {'connection': layout.database_url('keystone')}),
+        # bcrypt's fewest rounds: tempest makes a user per test class and
+        # asks for a token again and again, and at Keystone's default (12
+        # rounds, half a second a password on this machine) Keystone
+        # took more CPU than any other service in a whole-suite run.
+        # The passwords are the cloud's own, on a machine of its own.
+        ('identity', {'password_hash_rounds': 4}),
         ('token', {'provider': 'fernet'}),
         ('fernet_tokens', {
             'key_repository': os.path.join(etc, 'fernet-keys')}),

@@ -61,9 +61,6 @@ def write_config(layout, dpdk_hosts=()):
             # One RPC worker: with none, neutron-rpc-server exits.
             'rpc_workers': 1,
             'rpc_state_report_workers': 0,
-            # Project networks are routed by the gateway namespace: their
-            # subnets must not overlap (tempest then picks the next one).
-            'allow_overlapping_ips': False,
             'notify_nova_on_port_status_changes': True,
             'notify_nova_on_port_data_changes': True,
             'global_physnet_mtu': 1500,

@@ -18,6 +18,8 @@ The namespaces themselves (ip, dnsmasq, nft) are the cloud's to run;
 here they are recorded, and the gateway namespace's routes with them.
 """
 
+import ipaddress
+
 import fixtures
 import testtools
 
@@ -35,8 +37,9 @@ ROUTER_B = 'rb000000-0000-0000-0000-000000000002'
 def _network(network_id, project_id='p', cidr='10.199.0.0/28'):
     return neutron_view.Network(
         id=network_id, vni=100, mtu=1450, project_id=project_id,
-        subnets=(neutron_view.Subnet('s-' + network_id, cidr,
-                                     cidr.replace('0/28', '1'), True),))
+        subnets=(neutron_view.Subnet(
+            's-' + network_id, cidr, str(ipaddress.ip_network(cidr)[1]),
+            True),))
 
 
 def _port(port_id, network_id, ip='10.199.0.5'):
@@ -218,3 +221,64 @@ class GatewayTest(testtools.TestCase):
                          router_namespace.uplink_addresses(1))
         self.assertRaises(ValueError, router_namespace.uplink_addresses,
                           4096)
+
+
+class _Recorder(object):
+
+    def __init__(self):
+        self.calls = []
+
+    def update(self, *args):
+        self.calls.append(args)
+
+
+class RouterNamespaceTest(testtools.TestCase):
+    """A namespace's round, with ip(8) recorded."""
+
+    def setUp(self):
+        super().setUp()
+        self.commands = []
+        for name in ('ip', 'run'):
+            self.useFixture(fixtures.MonkeyPatch(
+                'vrouter_testing.iproute.' + name,
+                lambda *args, **kwargs: self.commands.append(args)))
+        self.useFixture(fixtures.MonkeyPatch(
+            'vrouter_cloud.netns.netdev_exists', lambda name, ns: False))
+        self.namespace = router_namespace.RouterNamespace(
+            ROUTER_A, 0, '10.198.0.2', ['10.198.0.11'], '/nonexistent',
+            ('http://upstream', 'secret'))
+        self.namespace.dhcp = _Recorder()
+        self.namespace.floating_ips = _Recorder()
+
+    def test_a_segment_is_made_once_and_its_gateway_follows_neutron(self):
+        networks = {NET_A: _network(NET_A)}
+        self.namespace.update(networks, [], set())
+        made = list(self.commands)
+        self.assertIn(('link', 'set', 'vrcx-aaaaaaaa', 'netns',
+                       'vrcloud-rra000000'), made)
+        self.assertIn(('address', 'add', '10.199.0.1/28', 'dev',
+                       'vrcb-aaaaaaaa'), made)
+        # The next rounds ask ip(8) nothing while nothing changes...
+        del self.commands[:]
+        self.namespace.update(networks, [], set())
+        self.assertEqual([], self.commands)
+        # ... and only for what changed.
+        networks = {NET_A: _network(NET_A, cidr='10.199.0.16/28')}
+        self.namespace.update(networks, [], set())
+        self.assertEqual(
+            [('address', 'add', '10.199.0.17/28', 'dev', 'vrcb-aaaaaaaa'),
+             ('address', 'del', '10.199.0.1/28', 'dev', 'vrcb-aaaaaaaa')],
+            self.commands)
+
+    def test_a_router_s_floating_ips_and_servers_go_to_nat_and_dhcp(self):
+        port = _port('port-a', NET_A)
+        self.namespace.update({NET_A: _network(NET_A)}, [port],
+                              {('10.198.100.10', '10.199.0.5')})
+        self.assertEqual([({('10.198.100.10', '10.199.0.5')},)],
+                         self.namespace.floating_ips.calls)
+        [(subnets, hosts)] = self.namespace.dhcp.calls
+        self.assertEqual({(NET_A, '10.199.0.0/28', 1450)}, subnets)
+        self.assertEqual({('fa:16:3e:00:00:01', '10.199.0.5')}, hosts)
+        self.assertEqual(('server-port-a', 'p'),
+                         self.namespace.owner('10.199.0.5'))
+        self.assertIsNone(self.namespace.owner('10.199.0.6'))
