@@ -142,7 +142,13 @@ class DpdkNode(cloud_node.Node):
         cloud_node.set_options(
             os.path.join(self.layout.libvirt_dir('/etc/libvirt'),
                          'qemu.conf'),
-            {'memory_backing_dir': '"%s"' % MEMORY_DIR})
+            {'memory_backing_dir': '"%s"' % MEMORY_DIR,
+             # QEMU in the root's /dev, not in a /dev that libvirt builds
+             # for each domain: in that one, QEMU 10 found no /dev/urandom
+             # (the source of the virtio RNG Nova gives every guest) and
+             # quit before the guest started (we did not find why).  The
+             # node's mount namespace is QEMU's own already.
+             'namespaces': '[]'})
         # QEMU creates the sockets there; the forwarders (root) connect.
         os.makedirs(self.layout.vhostuser_dir, exist_ok=True)
         qemu = pwd.getpwnam(cloud_layout.QEMU_USER)

@@ -72,8 +72,10 @@ class PrepareTest(testtools.TestCase):
         self.assertEqual(['libvirtd.conf', 'qemu.conf'],
                          sorted(os.listdir(etc)))
         with open(os.path.join(etc, 'qemu.conf')) as f:
-            self.assertIn('memory_backing_dir = "/var/lib/libvirt/qemu/ram"',
-                          f.read().splitlines())
+            lines = f.read().splitlines()
+        self.assertIn('memory_backing_dir = "/var/lib/libvirt/qemu/ram"',
+                      lines)
+        self.assertIn('namespaces = []', lines)
         with open(node.layout.path('datapath')) as f:
             self.assertEqual('dpdk\n', f.read())
 
