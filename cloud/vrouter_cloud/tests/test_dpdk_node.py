@@ -248,6 +248,9 @@ class NodeKindsTest(testtools.TestCase):
         self.assertEqual(('dpdk', 'dpdk'), (dpdk['datapath'], dpdk['zone']))
         self.assertEqual(self.layout.node(2).vhostuser_dir,
                          dpdk['vhostuser_socket_dir'])
+        # The end-of-run check lists a node's sockets: a kernel node has
+        # none to list.
+        self.assertIsNone(kernel['vhostuser_socket_dir'])
 
     def test_up_refuses_impossible_clouds(self):
         for count, dpdk, zone in ((1, -1, None), (0, 0, None),
