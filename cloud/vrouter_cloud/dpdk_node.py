@@ -174,16 +174,20 @@ class DpdkNode(cloud_node.Node):
         commands = super()._mounts()
         commands += self._binds([(self.layout.vhostuser_dir, sockets)])
         commands += [
+            # Terminals of the node's own, which the root's /dev shares:
+            # QEMU, in the root, makes the serial console's pty, and
+            # nova-compute, outside it, reads that pty by the path libvirt
+            # gives (get_console_output).  A devpts of the root's alone
+            # made that path name no pty, or another one, of the host's.
+            'mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '
+            '/dev/pts',
+            'mount --bind /dev/pts/ptmx /dev/ptmx',
             # The root a mount point of this namespace: libvirt (QEMU's
             # namespace) changes the propagation of /.
             'mount --bind %s %s' % (root, root),
             'mount -t proc proc %s/proc' % root,
             'mount --rbind /sys %s/sys' % root,
             'mount --rbind /dev %s/dev' % root,
-            # Terminals of the root's own (the serial console's pty).
-            'mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '
-            '%s/dev/pts' % root,
-            'mount --bind %s/dev/pts/ptmx %s/dev/ptmx' % (root, root),
             'mount -t tmpfs -o mode=755 vrcloud-run %s/run' % root,
             # /run/dpdk: each forwarder mounts its private tmpfs there.
             'mkdir -p %s/run/lock %s/run/dpdk' % (root, root),

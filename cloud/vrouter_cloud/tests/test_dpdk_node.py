@@ -155,6 +155,18 @@ class MountsTest(testtools.TestCase):
             'mount -t tmpfs -o mode=755 vrcloud-run %s/run' % self.root),
             inside)
 
+    def test_the_root_s_terminals_are_the_node_s(self):
+        devpts = self._index('mount -t devpts -o newinstance,ptmxmode=0666,'
+                             'mode=0620 devpts /dev/pts')
+        self.assertLess(devpts, self._index('mount --bind /dev/pts/ptmx '
+                                            '/dev/ptmx'))
+        # The root's /dev, made after them, has them: the console's pty
+        # that QEMU opens in the root is the one nova-compute reads.
+        self.assertLess(devpts, self._index('mount --rbind /dev %s/dev' %
+                                            self.root))
+        self.assertEqual([], [m for m in self.mounts
+                              if 'devpts' in m and self.root in m])
+
     def test_instances_are_at_nova_s_path_in_the_root(self):
         self._index('mount --bind %s %s%s' % (
             self.node.layout.instances, self.root,
