@@ -50,9 +50,11 @@ UNREADABLE_FILE = 'unreadable-file'
 # A port file the agent has not registered (GET /port/<id> is 404).
 # Repair: add it again from the file.
 MISSING_REGISTRATION = 'missing-registration'
-# A kernel-mode port file whose device does not exist now: the agent
-# skips it, for good, if it starts now.  Not repaired: the device is
-# libvirt's (the domain is not running) or the representor's.
+# A kernel-mode port file of a running domain whose device does not exist
+# now: the agent skips it, for good, if it starts now.  Not repaired: the
+# device is libvirt's or the representor's.  Not reported for a domain
+# that does not run (a stopped server, a boot cut short): it has no tap,
+# and Nova plugs its ports again when it starts it.
 AGENT_WOULD_SKIP = 'agent-would-skip'
 # A domain interface that looks like a vRouter port (a tap named tap*, a
 # vhost-user socket of the vRouter) with no port file.  Not repaired: the
@@ -78,11 +80,13 @@ REPAIRABLE = (STALE_FILE, MISSING_REGISTRATION, TEMP_LEFTOVER)
 VHOSTUSER_SOCKET_PREFIX = 'uvh_vif_'
 
 Interface = collections.namedtuple(
-    'Interface', 'domain_uuid domain_name mac kind device socket')
+    'Interface', 'domain_uuid domain_name mac kind device socket running',
+    defaults=(True,))
 Interface.__doc__ = """One <interface> of a libvirt domain.
 
 kind is libvirt's interface type ('ethernet', 'vhostuser', 'hostdev', ...);
-device is the target dev (None if unset); socket the vhost-user path.
+device is the target dev (None if unset); socket the vhost-user path;
+running whether the domain runs.
 """
 
 PortFile = collections.namedtuple('PortFile', 'port_id data text mtime')
@@ -106,8 +110,12 @@ class Finding(collections.namedtuple('Finding',
         return found
 
 
-def domain_interfaces(domain_xml: str) -> ty.List[Interface]:
-    """The interfaces of one domain, from its XML description."""
+def domain_interfaces(domain_xml: str,
+                      running: bool = True) -> ty.List[Interface]:
+    """The interfaces of one domain, from its XML description.
+
+    :param running: whether the domain runs
+    """
     root = etree.fromstring(domain_xml)
     uuid = root.findtext('uuid')
     name = root.findtext('name')
@@ -122,7 +130,8 @@ def domain_interfaces(domain_xml: str) -> ty.List[Interface]:
             kind=node.get('type'),
             device=target.get('dev') if target is not None else None,
             socket=(source.get('path') if source is not None and
-                    node.get('type') == 'vhostuser' else None)))
+                    node.get('type') == 'vhostuser' else None),
+            running=running))
     return interfaces
 
 
@@ -145,7 +154,8 @@ def libvirt_interfaces(uri: str) -> ty.List[Interface]:
         conn = libvirt.openReadOnly(uri)
         try:
             return [iface for domain in conn.listAllDomains(0)
-                    for iface in domain_interfaces(domain.XMLDesc(0))]
+                    for iface in domain_interfaces(
+                        domain.XMLDesc(0), running=bool(domain.isActive()))]
         finally:
             conn.close()
     except libvirt.libvirtError as exc:
@@ -285,7 +295,7 @@ def audit(port_files: ty.Iterable[PortFile],
                 findings.append(Finding(AGENT_UNREACHABLE, None,
                                         exc.format_message(), None))
                 agent_ok = False
-        if _agent_skips(pf.data, device_exists):
+        if interface.running and _agent_skips(pf.data, device_exists):
             findings.append(Finding(
                 AGENT_WOULD_SKIP, pf.port_id,
                 'device %s does not exist'

@@ -90,7 +90,9 @@ class NetworkDeviceError(VRouterException):
 
 
 class PortFileError(VRouterException):
-    msg_fmt = 'Cannot %(action)s port file %(path)s: %(reason)s'
+    # The reason before the path: Nova keeps 255 characters of a boot's
+    # fault, and the plug's messages name the port twice before this one.
+    msg_fmt = 'Cannot %(action)s port file (%(reason)s): %(path)s'
 
 
 class LockPathNotSet(VRouterException):

@@ -26,7 +26,8 @@ port files of PORT_DIR at start, and gives the ports it has a datapath
 entry NAME, as admin) for their networks.  Prints ``listening <port>``
 once the listener is open.  On SIGTERM it stops and leaves the datapath
 as it is, as the kernel module outlives a real agent.  Every request is
-logged with its answer.
+logged with its answer, and each port file the replay skipped with why
+(``replay skipped <file>: <reason>``).
 
 With ``--dpdk-root`` it is a DPDK node's agent: its vhost-user ports get a
 forwarder each (``vrouter_cloud.vhostuser_plane``), run in ROOT, with
@@ -101,9 +102,18 @@ def main(argv=None):
                          check_devices=vhostuser is None) as agent:
         kernel = datapath.KernelDatapath(agent, neutron, args.local,
                                          args.peer, vhostuser=vhostuser)
+        # The datapath follows the agent's ports: it starts once the port
+        # files are replayed, or its first round would find no port and
+        # take every running guest's tap off its segment.
+        agent.start()
+        # A file skipped now stays skipped (on a kernel node its tap did
+        # not exist yet; on any node it does not parse): say which, the
+        # log is what an operator has.
+        for name, reason in agent.replay_skipped:
+            logging.getLogger('agent').info('replay skipped %s: %s', name,
+                                            reason)
         kernel.start()
         try:
-            agent.start()
             print('listening %d' % agent.port, flush=True)
             stop.wait()
         finally:

@@ -249,11 +249,7 @@ def _write_nodes_file(layout, cloud_nodes):
         'port_dir': n.layout.port_dir,
         'libvirt_uri': n.layout.libvirt_uri,
         'netns': n.layout.netns,
-        # Where the host sees the node's vhost-user sockets: a DPDK
-        # node's only (a kernel node has no such directory).
-        'vhostuser_socket_dir': (
-            n.layout.vhostuser_dir
-            if n.DATAPATH == dpdk_node.DpdkNode.DATAPATH else None),
+        'vhostuser_socket_dir': n.vhostuser_socket_dir,
     } for n in cloud_nodes]
     with open(layout.nodes_file, 'w') as f:
         json.dump({

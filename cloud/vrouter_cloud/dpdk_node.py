@@ -128,6 +128,10 @@ class DpdkNode(cloud_node.Node):
     def libvirt_config(self):
         return os.path.join(self.root, 'etc', 'libvirt')
 
+    @property
+    def vhostuser_socket_dir(self):
+        return self.layout.vhostuser_dir
+
     def chroot(self, argv):
         return chroot_argv(self.root) + list(argv)
 

@@ -332,6 +332,13 @@ class NodeLayout(object):
         return self.path('etc', 'nova.conf')
 
     @property
+    def compute_settings(self):
+        """Which virtualenv runs the node's nova-compute, when not the
+        cloud's (Node.use_compute).
+        """
+        return self.path('compute.json')
+
+    @property
     def port_dir(self):
         """The node agent's port files (the plugin writes them too)."""
         return self.path('ports')

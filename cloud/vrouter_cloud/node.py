@@ -34,7 +34,14 @@ A node is what a compute host is to an operator, on this one machine:
 - its own stand-in vRouter agent on port 9091 with its own port files,
   and the agent's kernel datapath (``agent``, ``datapath``);
 - nova-compute with its own host name, state path and configuration
-  (``services.nova.write_compute_config``).
+  (``services.nova.write_compute_config``), from the cloud's virtualenv
+  or from another one the node is told to use (``use_compute``: the
+  operations job runs stock Nova on a node before its in-place upgrade).
+
+``power_off`` does to the node what a host's reboot does to a compute
+node (every domain destroyed, the taps, bridges and VXLAN devices gone
+with the kernel's state, every service stopped); ``start`` boots it
+again.
 
 Nothing of a node is shared with another node: a move or a cleanup on
 one never touches the other's agent, port files or domains.  A DPDK node
@@ -42,6 +49,7 @@ one never touches the other's agent, port files or domains.  A DPDK node
 root of its own, vhost-user ports, a forwarder per port.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -97,6 +105,9 @@ class Node(object):
         self.layout = layout.node(index)
         self.peers = list(peers)
         self.processes = procs.Processes(layout)
+        # time.monotonic() of the last start_compute, for the operations
+        # job's measures.
+        self.compute_started_at = None
 
     @property
     def name(self):
@@ -105,12 +116,22 @@ class Node(object):
     def service(self, name):
         return self.layout.service(name)
 
-    def _enter(self, argv):
+    def namespaces_pid(self):
+        """The pid of the process that holds the node's namespaces.
+
+        ``/proc/<it>/root`` is the node's file system as its services see
+        it (a file system mounted in the node's mount namespace only).
+
+        :raises: procs.ServiceFailed when the node is down
+        """
         pid = self.processes.pid(self.service(NAMESPACES))
         if pid is None:
             raise procs.ServiceFailed('%s: its namespaces are gone' %
                                       self.name)
-        return netns.enter(pid) + list(argv)
+        return pid
+
+    def _enter(self, argv):
+        return netns.enter(self.namespaces_pid()) + list(argv)
 
     def run(self, argv, **kwargs):
         """Run a command on the node (its namespaces); CompletedProcess."""
@@ -152,11 +173,18 @@ class Node(object):
             'migration_address': address, 'migration_host': address})
         ssh.write_node_files(self.layout)
         nova.write_compute_config(self.cloud, self.layout,
-                                  self.compute_options())
+                                  options=self.compute_options())
 
     def libvirt_config(self):
         """Where the node's libvirt configuration files are copied from."""
         return '/etc/libvirt'
+
+    @property
+    def vhostuser_socket_dir(self):
+        """Where the host sees the node's vhost-user sockets, or None (a
+        kernel node has none).
+        """
+        return None
 
     def compute_options(self):
         """What nova-compute needs beyond a kernel node's options.
@@ -244,21 +272,89 @@ class Node(object):
     def stop_agent(self, kill=False):
         return self.processes.stop(self.service(AGENT), kill=kill)
 
+    def _compute_settings(self):
+        try:
+            with open(self.layout.compute_settings) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return {'venv': self.cloud.venv, 'env': {}}
+
+    def use_compute(self, venv=None, env=None):
+        """Run nova-compute from venv (default: the cloud's), with env.
+
+        From the next start of nova-compute on (kept in the node's
+        directory, so that every Node of the run directory agrees): its
+        nova.conf is written again, for that virtualenv's privileged
+        helper.
+
+        :param venv: a virtualenv holding Nova
+        :param env: {name: value} to add to nova-compute's environment
+        """
+        if venv is None:
+            if os.path.exists(self.layout.compute_settings):
+                os.unlink(self.layout.compute_settings)
+        else:
+            with open(self.layout.compute_settings, 'w') as f:
+                json.dump({'venv': venv, 'env': env or {}}, f)
+        nova.write_compute_config(self.cloud, self.layout, venv=venv,
+                                  options=self.compute_options())
+
     def start_compute(self):
-        self._start(COMPUTE, [self.cloud.bin('nova-compute'),
-                              '--config-file', self.layout.nova_conf])
+        settings = self._compute_settings()
+        self.compute_started_at = time.monotonic()
+        self._start(COMPUTE, [os.path.join(settings['venv'], 'bin',
+                                           'nova-compute'),
+                              '--config-file', self.layout.nova_conf],
+                    env=settings['env'])
 
     def stop_compute(self, kill=False):
         return self.processes.stop(self.service(COMPUTE), kill=kill)
 
-    def domains(self):
-        """The cloud's domains on this node's libvirtd."""
+    def domains(self, running_only=False):
+        """The cloud's domains on this node's libvirtd (all, or those that
+        run).
+        """
+        which = [] if running_only else ['--all']
         result = subprocess.run(
-            ['virsh', '-q', '-c', self.layout.libvirt_uri, 'list', '--all',
-             '--name'], capture_output=True, text=True, check=False)
+            ['virsh', '-q', '-c', self.layout.libvirt_uri, 'list'] + which +
+            ['--name'], capture_output=True, text=True, check=False)
         prefix = cloud_layout.DOMAIN_TEMPLATE.split('%')[0]
         return [name for name in result.stdout.split()
                 if name.startswith(prefix)]
+
+    def power_off(self):
+        """What a reboot does to the host: everything of the node goes.
+
+        nova-compute and the agent die where they are (SIGKILL), every
+        domain is destroyed (its QEMU killed; libvirt keeps its
+        definition, as on a host that reboots), the other services stop,
+        and the node's network namespace is deleted with everything the
+        kernel held in it (taps, the datapath's bridges and VXLAN
+        devices, as a reboot loses the vRouter module's state).  The
+        node's /run/libvirt, a tmpfs on a real host, is emptied.  The
+        node's directories (port files, instances, libvirt's
+        definitions) stay, as its disk does.  ``start`` boots it again.
+
+        :raises: underlay.VethLingers when a process (a QEMU that virsh
+            could not destroy) keeps the network namespace alive
+        """
+        self.stop_compute(kill=True)
+        self.stop_agent(kill=True)
+        if self.processes.running(self.service(LIBVIRTD)):
+            for domain in self.domains():
+                subprocess.run(['virsh', '-c', self.layout.libvirt_uri,
+                                'destroy', domain], capture_output=True,
+                               check=False, timeout=60)
+        for name in (SSHD, LIBVIRTD, VIRTLOGD, NAMESPACES):
+            self.processes.stop(self.service(name), kill=True)
+        underlay.detach(self.layout.netns)
+        run_libvirt = self.layout.libvirt_dir('/run/libvirt')
+        for entry in os.listdir(run_libvirt):
+            path = os.path.join(run_libvirt, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
 
     def stop(self):
         """Stop everything of the node; (stopped services, removed things).

@@ -25,6 +25,7 @@ namespace, and nothing else of the host goes there.
 """
 
 import ipaddress
+import time
 
 from vrouter_testing import iproute
 
@@ -32,6 +33,10 @@ from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import netns
 
 _PREFIXLEN = ipaddress.ip_network(cloud_layout.MANAGEMENT_CIDR).prefixlen
+
+
+class VethLingers(Exception):
+    """A deleted namespace's veth is still on the host."""
 
 
 def _veth(namespace):
@@ -66,6 +71,26 @@ def attach(namespace, address):
                cloud_layout.MANAGEMENT_BRIDGE, 'up')
     iproute.ip('link', 'set', cloud_layout.UNDERLAY_DEVICE, 'up',
                netns=namespace)
+
+
+def detach(namespace, timeout=30.0):
+    """Delete a namespace and wait until its veth has left the host.
+
+    The kernel dismantles a deleted namespace's devices in the background
+    (once no process is left in it): its veth's host end stays a moment,
+    and ``attach`` would take it for the new namespace's.
+
+    :raises: VethLingers if it is still there after timeout
+    """
+    netns.delete(namespace)
+    host_end = _veth(namespace)
+    deadline = time.monotonic() + timeout
+    while iproute.netdev_exists(host_end):
+        if time.monotonic() > deadline:
+            raise VethLingers('%s is still on the host %d s after its '
+                              'namespace %s was deleted: a process still '
+                              'runs in it' % (host_end, timeout, namespace))
+        time.sleep(0.1)
 
 
 def route_to_gateway():

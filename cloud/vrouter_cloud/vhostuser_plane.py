@@ -64,6 +64,8 @@ LOG = logging.getLogger(__name__)
 QEMU_SERVES = 1
 # Lines of a failed forwarder's output kept in the agent's log.
 _TAIL_LINES = 10
+# A forwarder's tap: this and the port id's first 8 characters.
+TAP_PREFIX = cloud_layout.PREFIX + 'd-'
 
 
 class _Forwarder(object):
@@ -103,7 +105,7 @@ class VhostUserPlane(object):
     @staticmethod
     def device(port_id):
         """The tap of a port's forwarder, in the node's namespace."""
-        return cloud_layout.PREFIX + 'd-' + port_id[:8]
+        return TAP_PREFIX + port_id[:8]
 
     def sync(self, ports):
         """Forwarders for exactly these ports, one step further each.

@@ -38,8 +38,8 @@ on the node              (the tap is libvirt's)        the socket, QEMU's
 
 - ``expected(port, server, datapath)``: the agent's fields;
 - ``Node.registration(port_id)``, ``Node.port_file(port_id)``,
-  ``Node.interfaces(domain)``, ``Node.socket_owner(port_id)``: what the
-  node has;
+  ``Node.interfaces(domain)``, ``Node.socket_owner(port_id)``,
+  ``Node.domains(prefix)``: what the node has;
 - ``Node.disagreements(...)``: every difference, as sentences, so that a
   failing test says all that is wrong at once;
 - ``load(path)``: the cloud's nodes, by Nova host name, from the file
@@ -185,6 +185,16 @@ class Node(object):
     def port_files(self):
         return set(name for name in os.listdir(self.port_dir)
                    if not name.startswith('.'))
+
+    def domains(self, prefix=''):
+        """The names of the node's domains (running or not) starting with
+        prefix.
+        """
+        result = subprocess.run(
+            ['virsh', '-q', '-c', self.libvirt_uri, 'list', '--all',
+             '--name'], capture_output=True, text=True, check=True)
+        return sorted(name for name in result.stdout.split()
+                      if name.startswith(prefix))
 
     def domain_xml(self, domain):
         result = subprocess.run(

@@ -57,8 +57,9 @@ EPILOG = """findings:
   unreadable-file       a port file that does not parse: plug it again
   missing-registration  a port file the agent has not registered
                         (repaired: added again from the file)
-  agent-would-skip      its device does not exist now: a kernel-mode agent
-                        starting now skips the port for good
+  agent-would-skip      its device does not exist now while its domain
+                        runs: a kernel-mode agent starting now skips the
+                        port for good
   missing-file          a domain's tap or vRouter vhost-user socket with no
                         port file: restart nova-compute or hard-reboot the
                         instance, which plug it again

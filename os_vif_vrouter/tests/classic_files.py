@@ -34,8 +34,11 @@ CLASSIC_TIME = str(datetime.datetime(2025, 11, 3, 14, 7, 21, 512908))
 
 def classic_file(port_id, instance_id, vn_id, project, ip_address,
                  ipv6_address, vm_name, mac, tap_name, port_type=0,
-                 vlan_id=-1, vhostuser_mode=0):
-    """The text the classic script writes for these arguments."""
+                 vlan_id=-1, vhostuser_mode=0, when=CLASSIC_TIME):
+    """The text the classic script writes for these arguments.
+
+    :param when: its ``time`` (the script writes its local time)
+    """
     project_id = ''
     if project and len(project) == 32:
         project_id = '-'.join((project[:8], project[8:12], project[12:16],
@@ -55,7 +58,7 @@ def classic_file(port_id, instance_id, vn_id, project, ip_address,
         'tx-vlan-id': vlan_id,
         'vhostuser-mode': vhostuser_mode,
         'author': CLASSIC_AUTHOR,
-        'time': CLASSIC_TIME,
+        'time': when,
     })
 
 

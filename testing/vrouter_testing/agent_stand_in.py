@@ -64,8 +64,12 @@ State
     bumps its version: nothing else is applied (a new tap name, IP or MAC
     needs a DELETE first).  A different ``instance-id`` replaces the port
     (delete then add).
-  - On add, the port file is written (the request's JSON) only if absent;
-    on DELETE and stale cleanup it is deleted.
+  - On add, the port file is written (the request's JSON) only if absent,
+    before the port is added: a file that cannot be created refuses the
+    port (500, "Writing of Json string to file failed for <id>"); a write
+    that fails after (a full disk) is not checked, as the agent does not
+    check its stream: the port is added and its file stays empty or
+    short.  On DELETE and stale cleanup the file is deleted.
   - On start, every UUID-named regular file of the port directory is
     replayed as an add, without writing; a file that does not parse or is
     refused is skipped, and (``check_devices``) so is a non-ESXi port whose
@@ -467,11 +471,24 @@ class AgentStandIn(object):
         return os.path.join(self.port_dir, port_id)
 
     def _write_file_if_absent(self, port_id, text):
+        """As the agent: a file it cannot create refuses the port; a write
+        that fails once the file exists (a full disk) is not checked: the
+        file stays empty or short, and the port is added.
+        """
         try:
-            with open(self._file(port_id), 'x') as f:
-                f.write(text)
+            fd = os.open(self._file(port_id),
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
+            return
+        except OSError:
+            raise Refused('Writing of Json string to file failed for %s' %
+                          port_id)
+        try:
+            os.write(fd, text.encode('utf-8'))
+        except OSError:
             pass
+        finally:
+            os.close(fd)
 
     def _delete_file(self, port_id):
         path = self._file(port_id)
@@ -479,6 +496,9 @@ class AgentStandIn(object):
             os.unlink(path)
 
     def _add(self, port_id, obj, text, write_file):
+        """Add a port, its file first (Refused if it cannot be created)."""
+        if write_file:
+            self._write_file_if_absent(port_id, text)
         existing = self._ports.get(port_id)
         if (existing is not None and
                 existing['data']['instance-id'].lower() ==
@@ -488,8 +508,6 @@ class AgentStandIn(object):
         else:
             self._ports[port_id] = {'data': obj, 'version': 1,
                                     'generation': self._generation}
-        if write_file:
-            self._write_file_if_absent(port_id, text)
 
     def _route(self, method, path, body):
         with self._lock:
@@ -529,15 +547,18 @@ class AgentStandIn(object):
                     # All or none; the agent still answers 200 {}.
                     return 200, _OK
             for port_id, element in checked:
-                self._add(port_id, element, json.dumps(element), True)
+                try:
+                    self._add(port_id, element, json.dumps(element), True)
+                except Refused:
+                    break  # the agent stops at the first that fails
             return 200, _OK
         if not isinstance(obj, dict):
             return 500, _error('Unexpected Json string ==> ' + text)
         try:
             port_id = check_port(obj)
+            self._add(port_id, obj, text, True)
         except Refused as exc:
             return 500, _error(str(exc))
-        self._add(port_id, obj, text, True)
         return 200, _OK
 
     def _link_state(self, port_id, enable):

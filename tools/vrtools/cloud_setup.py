@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Prepare this machine for the test cloud: see tools/cloud-setup."""
 
+import argparse
 import os
+import shutil
+import subprocess
 
 from vrtools import debian
 from vrtools import guest
@@ -18,6 +21,17 @@ SERVICES = ('keystone', 'openstack-placement', 'glance', 'neutron',
             'PyMySQL', 'libvirt-python')
 
 PYTHON = 'python3.11'
+
+# The cloud-operations job's in-place upgrade (vrouter_cloud.operations
+# .upgrade knows these names too): the virtualenv of a node that starts
+# on stock Nova with the vendor's plugin, and the wheels its upgrade
+# installs and its way back reinstalls, without an index.
+STOCK_VENV = 'venv-stock'
+UPGRADE_WHEELS = 'upgrade-wheels'
+
+
+class WheelError(Exception):
+    pass
 
 
 def build_dir(top=layout.TOP):
@@ -48,7 +62,56 @@ def virtualenv(top, log):
         pip_check=True, log=log)
 
 
-def main(top=layout.TOP):
+def _vendor_fixture(top):
+    return top / 'nova_tests' / 'vendor_fixture'
+
+
+def stock_virtualenv(top, log):
+    """Stock Nova of the default release with the vendor's plugin (the
+    test tree's fixture), not this distribution: whether it was (re)built.
+    """
+    build = build_dir(top)
+    tree = build / 'nova-stock-tree'
+    fixture = _vendor_fixture(top)
+    steps = [
+        ['-c', str(layout.tools(top) / 'constraints.txt'),
+         '-r', str(tree / 'requirements.txt'), str(tree), 'libvirt-python'],
+        ['--no-deps', str(fixture)],
+    ]
+    return venv.install(
+        build / STOCK_VENV, steps, create=PYTHON,
+        release=releases.nova_release(top=top), build_tree=tree,
+        pristine=True,
+        key_files=[fixture / 'pyproject.toml'] +
+        sorted(fixture.glob('vif_plug_*/*.py')),
+        pip_check=True, log=log)
+
+
+def upgrade_wheels(top, log):
+    """The wheels of this checkout and of the vendor's fixture, built
+    again every time (the checkout changes without a key).
+    """
+    wheels = build_dir(top) / UPGRADE_WHEELS
+    shutil.rmtree(wheels, ignore_errors=True)
+    python = build_dir(top) / STOCK_VENV / 'bin' / 'python'
+    with open(log, 'a') as out:
+        result = subprocess.run(
+            [str(python), '-m', 'pip', 'wheel', '--quiet',
+             '--disable-pip-version-check', '--no-deps', '--wheel-dir',
+             str(wheels), str(top), str(_vendor_fixture(top))],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            check=False)
+    if result.returncode != 0:
+        raise WheelError('cannot build the upgrade\'s wheels (see %s)' % log)
+
+
+def main(argv=None, top=layout.TOP):
+    parser = argparse.ArgumentParser(prog='cloud-setup')
+    parser.add_argument('--stock-nova', action='store_true',
+                        help='also the stock Nova virtualenv and the '
+                             'wheels of the cloud-operations job\'s '
+                             'in-place upgrade')
+    args = parser.parse_args(argv)
     speaker = say.Speaker('cloud-setup')
     if os.geteuid() != 0:
         return speaker.fail('run as root (apt-get, libvirt, the datapath)')
@@ -68,7 +131,13 @@ def main(top=layout.TOP):
         kernel, built = guest.build(build / 'guest', log, top=top)
         speaker.step('guest: %s,' % kernel, 'built,' if built else
                      'up to date,')
+        if args.stock_nova:
+            rebuilt = stock_virtualenv(top, log)
+            speaker.step('stock Nova virtualenv:',
+                         'rebuilt,' if rebuilt else 'up to date,')
+            upgrade_wheels(top, log)
+            speaker.step('upgrade wheels:', 'built,')
     except (debian.DebianError, venv.VenvError, guest.GuestError,
-            releases.ReleaseError) as exc:
+            releases.ReleaseError, WheelError) as exc:
         return speaker.fail(str(exc))
     return 0

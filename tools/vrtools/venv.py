@@ -44,13 +44,15 @@ def named_files(pip_args):
 
 
 def key_of(steps, key_files=(), release=None, build_tree=None,
-           copy_of=None, create=None):
+           copy_of=None, create=None, pristine=False):
     """The key of an environment: see the module docstring.
 
     Files that the tree being built holds are left out: the tree's own key
     covers them.
     """
     key = stamp.Key().word(create or '').word(len(steps))
+    if pristine:
+        key.word('pristine')
     for args in steps:
         key.word(len(args))
         for arg in args:
@@ -95,8 +97,8 @@ def _run(argv, log, what):
 
 
 def install(env, steps, stamp_name='.inputs', create=None, copy_of=None,
-            release=None, build_tree=None, key_files=(), pip_check=False,
-            log=None):
+            release=None, build_tree=None, pristine=False, key_files=(),
+            pip_check=False, log=None):
     """Bring an environment up to date, unless its stamp has the key.
 
     :param env: the environment's directory
@@ -106,6 +108,7 @@ def install(env, steps, stamp_name='.inputs', create=None, copy_of=None,
         copy of it
     :param release: the NovaRelease whose patched tree env holds
     :param build_tree: build that tree here first (tools/nova-tree)
+    :param pristine: the tree without the series (stock Nova)
     :param key_files: more files the key covers
     :param pip_check: run pip check at the end
     :param log: append the commands' output there (default: inherit)
@@ -115,14 +118,17 @@ def install(env, steps, stamp_name='.inputs', create=None, copy_of=None,
     env = pathlib.Path(env)
     steps = [[str(arg) for arg in args] for args in steps]
     key = key_of(steps, key_files=key_files, release=release,
-                 build_tree=build_tree, copy_of=copy_of, create=create)
+                 build_tree=build_tree, copy_of=copy_of, create=create,
+                 pristine=pristine)
     env_stamp = stamp.Stamp(env / stamp_name)
     if env_stamp.matches(key):
         return False
     if build_tree is not None:
         _run([str(layout.tools(release.top) / 'nova-tree'), '--release',
-              release.version, str(build_tree)], log,
-             'building the patched Nova tree')
+              release.version] + (['--pristine'] if pristine else []) +
+             [str(build_tree)], log,
+             'building the %s Nova tree' % ('pristine' if pristine
+                                            else 'patched'))
     if create is not None:
         shutil.rmtree(env, ignore_errors=True)
         _run([create, '-m', 'venv', str(env)], log,

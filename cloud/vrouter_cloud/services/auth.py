@@ -19,6 +19,8 @@ One password for every account of this throw-away cloud
 project, with the admin and service roles (keystone.register).
 """
 
+import os
+
 
 def account(layout, user):
     """The password credentials of one service's account."""
@@ -46,8 +48,11 @@ def service_auth(layout, user):
     return dict(account(layout, user), region_name='RegionOne')
 
 
-def privsep(layout, conf):
+def privsep(layout, conf, venv=None):
     """A privsep context's section: no sudo here, the services run as root.
+
+    :param venv: the virtualenv of the service (default: the cloud's)
     """
-    return {'helper_command': '%s --config-file %s' % (
-        layout.bin('privsep-helper'), conf)}
+    helper = (os.path.join(venv, 'bin', 'privsep-helper') if venv
+              else layout.bin('privsep-helper'))
+    return {'helper_command': '%s --config-file %s' % (helper, conf)}

@@ -118,14 +118,17 @@ def write_config(layout, zone_sizes, default_zone=None):
     return conf
 
 
-def write_compute_config(layout, node, options=None):
+def write_compute_config(layout, node, venv=None, options=None):
     """One node's nova.conf for its nova-compute.
 
     :param node: the node's NodeLayout
+    :param venv: the virtualenv nova-compute runs from, whose privileged
+        helper it starts (default: the cloud's)
     :param options: {section: {option: value}} of the node's kind (a
         DPDK node's memory), over the common ones
     """
     path = node.nova_conf
+    helper = auth.privsep(layout, path, venv=venv)
     ini.write(path, _merge([
         ('DEFAULT', dict(
             _defaults(layout),
@@ -179,10 +182,10 @@ def write_compute_config(layout, node, options=None):
             'port_dir': node.port_dir,
         }),
         ('oslo_concurrency', {'lock_path': node.path('locks')}),
-        ('nova_sys_admin', auth.privsep(layout, path)),
-        ('os_vif_vrouter_privileged', auth.privsep(layout, path)),
-        ('vif_plug_ovs_privileged', auth.privsep(layout, path)),
-        ('vif_plug_linux_bridge_privileged', auth.privsep(layout, path)),
+        ('nova_sys_admin', helper),
+        ('os_vif_vrouter_privileged', helper),
+        ('vif_plug_ovs_privileged', helper),
+        ('vif_plug_linux_bridge_privileged', helper),
     ] + _common(layout), options or {}))
     return path
 

@@ -90,6 +90,20 @@ class PrepareTest(testtools.TestCase):
                          conf['libvirt']['connection_uri'])
         self.assertEqual('vrcloud-node2', conf['DEFAULT']['host'])
 
+    def test_another_nova_keeps_the_node_s_memory(self):
+        # nova.conf written again for another virtualenv (Node.use_compute)
+        # is still a DPDK node's.
+        node = dpdk_node.DpdkNode(self.layout, 2)
+        self._prepare(node)
+        node.use_compute('/opt/stock')
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(node.layout.nova_conf)
+        self.assertEqual('2048', conf['libvirt']['file_backed_memory'])
+        self.assertEqual('1.0', conf['DEFAULT']['ram_allocation_ratio'])
+        self.assertEqual(
+            '/opt/stock/bin/privsep-helper',
+            conf['os_vif_vrouter_privileged']['helper_command'].split()[0])
+
     def test_a_kernel_node_keeps_its_memory_settings(self):
         with mock.patch.object(cloud_node.Node, 'libvirt_config',
                                return_value=self.etc):

@@ -18,10 +18,12 @@ These tests use raw http.client, not the plugin's client, so that what is
 checked is the stand-in itself.
 """
 
+import errno
 import http.client
 import json
 import os
 
+import fixtures
 from vrouter_testing import agent_stand_in
 
 from os_vif_vrouter.tests import base
@@ -212,6 +214,51 @@ class TestPorts(StandInTestCase):
         self.request('POST', '/port', body)
         with open(self.file()) as f:
             self.assertEqual(body, f.read())
+
+    def _full_disk(self, exhausted):
+        """os, as the stand-in sees it, on a full disk: creating a file
+        fails too when exhausted (no inode left), else only writing does.
+        """
+        real_open = os.open
+
+        def fake_open(path, *args, **kwargs):
+            if (exhausted and not os.path.exists(path) and
+                    str(path).startswith(self.stand_in.port_dir)):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_open(path, *args, **kwargs)
+
+        def fake_write(fd, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        self.useFixture(fixtures.MockPatchObject(agent_stand_in.os, 'open',
+                                                 fake_open))
+        self.useFixture(fixtures.MockPatchObject(agent_stand_in.os, 'write',
+                                                 fake_write))
+
+    def test_full_disk_when_writing_leaves_an_empty_file(self):
+        # As the agent, which does not check its stream: the port is
+        # added, its file is what could be written.
+        self._full_disk(exhausted=False)
+        response, data = self.request('POST', '/port', port_json())
+        self.assertEqual((200, b'{}'), (response.status, data))
+        self.assertEqual({PORT: port_json()}, self.agent.ports())
+        with open(self.file()) as f:
+            self.assertEqual('', f.read())
+
+    def test_a_file_that_cannot_be_created_refuses_the_port(self):
+        self._full_disk(exhausted=True)
+        self.assertRefused(port_json(),
+                           'Writing of Json string to file failed for %s' %
+                           PORT)
+        self.assertFalse(os.path.exists(self.file()))
+        # In an array: the ports before it stay, none after it is added.
+        second = '6bd1b9b6-8e6d-4f45-b6bf-7c5e3cc8de0c'
+        with open(self.file(), 'w') as f:
+            f.write('{}')  # the first one's file exists: not written again
+        response, data = self.request('POST', '/port',
+                                      [port_json(), port_json(id=second)])
+        self.assertEqual((200, b'{}'), (response.status, data))
+        self.assertEqual({PORT}, set(self.agent.ports()))
 
     def test_delete(self):
         self.request('POST', '/port', port_json())

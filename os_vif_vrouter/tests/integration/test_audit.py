@@ -57,9 +57,9 @@ HOSTDEV = """<interface type='hostdev' managed='yes'>
 </interface>"""
 
 
-def domain(interfaces, uuid=vifs.INSTANCE):
+def domain(interfaces, uuid=vifs.INSTANCE, running=True):
     return audit.domain_interfaces(DOMAIN_XML % {
-        'uuid': uuid, 'interfaces': ''.join(interfaces)})
+        'uuid': uuid, 'interfaces': ''.join(interfaces)}, running=running)
 
 
 def ethernet(vif):
@@ -137,6 +137,13 @@ class TestAudit(AuditTestCase):
         self.assertEqual([(audit.AGENT_WOULD_SKIP, vif.id)],
                          self.kinds(findings))
         self.assertIn(vif.vif_name, findings[0].detail)
+
+    def test_a_domain_that_does_not_run_has_no_tap_to_skip(self):
+        # A stopped server, or a boot cut short after its plug: Nova
+        # plugs the port again when it starts the domain.
+        vif = self.plug(vifs.kernel())
+        self.assertEqual([], self.audit(domain([ethernet(vif)],
+                                               running=False)))
 
     def test_dpdk_port_has_no_netdev_to_skip(self):
         vif = self.plug(vifs.dpdk('/var/run/vrouter/uvh_vif_y'))

@@ -96,6 +96,21 @@ class TestInstall(base.RepoTestCase):
         # The tree's files changed, its key did not.
         self.assertFalse(self.install(release=release, build_tree=tree))
 
+    def test_a_pristine_tree_has_a_key_of_its_own(self):
+        script = self.write('tools/nova-tree',
+                            '#!/bin/sh\necho "$*" > "%s/built"\n'
+                            % self.top)
+        os.chmod(script, 0o755)
+        release = releases.nova_release('33.0.2', self.top)
+        tree = self.top / 'tree'
+        self.assertTrue(self.install(release=release, build_tree=tree))
+        self.assertTrue(self.install(release=release, build_tree=tree,
+                                     pristine=True))
+        self.assertEqual('--release 33.0.2 --pristine %s\n' % tree,
+                         (self.top / 'built').read_text())
+        self.assertFalse(self.install(release=release, build_tree=tree,
+                                      pristine=True))
+
     def test_copy_of_another_environment(self):
         self.install()
         copy = self.top / 'copy'
