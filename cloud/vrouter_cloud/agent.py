@@ -15,7 +15,8 @@
 """A node's vRouter agent: the project's stand-in with a kernel datapath.
 
     python -m vrouter_cloud.agent --local ADDRESS --peer ADDRESS
-        [--peer ...] [--port 9091] [--cloud NAME] PORT_DIR
+        [--peer ...] [--port 9091] [--cloud NAME]
+        [--dpdk-root ROOT --forwarder-logs DIR] PORT_DIR
 
 Runs in the node's namespaces (Node).  Serves the agent's REST port API
 on every address of the node, port 9091, as the real agent does (the
@@ -27,6 +28,13 @@ once the listener is open.  On SIGTERM it stops and leaves the datapath
 as it is, as the kernel module outlives a real agent.  Every request is
 logged with its answer, and each port file the replay skipped with why
 (``replay skipped <file>: <reason>``).
+
+With ``--dpdk-root`` it is a DPDK node's agent: its vhost-user ports get a
+forwarder each (``vrouter_cloud.vhostuser_plane``), run in ROOT, with
+their output in DIR, and it replays every port file at start, as a
+DPDK-mode agent does: only a kernel-mode agent skips a port whose device
+does not exist, and a vhost-user port has no device of its name.  Its
+forwarders stop with it.
 """
 
 import argparse
@@ -37,10 +45,13 @@ import threading
 
 import openstack
 from vrouter_testing import agent_stand_in
+from vrouter_testing import iproute
 
 from vrouter_cloud import datapath
+from vrouter_cloud import dpdk_node
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import neutron_view
+from vrouter_cloud import vhostuser_plane
 
 
 class _LoggingStandIn(agent_stand_in.AgentStandIn):
@@ -67,7 +78,14 @@ def main(argv=None):
                         help='the underlay address of the gateway or '
                              'another node')
     parser.add_argument('--cloud', default='vrcloud-admin')
+    parser.add_argument('--dpdk-root',
+                        help='a DPDK vRouter: testpmd forwards each '
+                             'vhost-user port, in this root (QEMU\'s)')
+    parser.add_argument('--forwarder-logs',
+                        help='with --dpdk-root: the forwarders\' output')
     args = parser.parse_args(argv)
+    if args.dpdk_root and not args.forwarder_logs:
+        parser.error('--dpdk-root needs --forwarder-logs')
     logging.basicConfig(
         level=logging.INFO, stream=sys.stdout,
         format='%(asctime)s %(levelname)s %(name)s %(message)s')
@@ -75,16 +93,22 @@ def main(argv=None):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     neutron = neutron_view.Neutron(openstack.connect(cloud=args.cloud))
-    with _LoggingStandIn(args.port_dir, host='0.0.0.0',
-                         port=args.port) as agent:
+    vhostuser = None
+    if args.dpdk_root:
+        vhostuser = vhostuser_plane.VhostUserPlane(
+            dpdk_node.chroot_argv(args.dpdk_root), args.forwarder_logs,
+            iproute.netdev_exists)
+    with _LoggingStandIn(args.port_dir, host='0.0.0.0', port=args.port,
+                         check_devices=vhostuser is None) as agent:
         kernel = datapath.KernelDatapath(agent, neutron, args.local,
-                                         args.peer)
+                                         args.peer, vhostuser=vhostuser)
         # The datapath follows the agent's ports: it starts once the port
         # files are replayed, or its first round would find no port and
         # take every running guest's tap off its segment.
         agent.start()
-        # A file skipped now stays skipped (its tap did not exist yet, or
-        # it does not parse): say which, the log is what an operator has.
+        # A file skipped now stays skipped (on a kernel node its tap did
+        # not exist yet; on any node it does not parse): say which, the
+        # log is what an operator has.
         for name, reason in agent.replay_skipped:
             logging.getLogger('agent').info('replay skipped %s: %s', name,
                                             reason)

@@ -114,3 +114,11 @@ def create_resources(layout, conn):
         name=SHARED_NETWORK, external_gateway_info={'network_id': public.id})
     conn.network.add_interface_to_router(router, subnet_id=subnet.id)
     return {'images': images, 'network': network.id, 'public': public.id}
+
+
+def make_zone(conn, zone, hosts):
+    """An aggregate that is availability zone zone, with these hosts."""
+    aggregate = conn.compute.create_aggregate(name=zone,
+                                              availability_zone=zone)
+    for host in hosts:
+        conn.compute.add_host_to_aggregate(aggregate, host)

@@ -15,6 +15,7 @@
 """Bring the cloud up, take it down, say what runs, act on a node.
 
     python -m vrouter_cloud.cloud [--top TOP] up [--nodes N]
+        [--dpdk-nodes M [--default-zone dpdk]]
     python -m vrouter_cloud.cloud [--top TOP] down [--keep-logs]
     python -m vrouter_cloud.cloud [--top TOP] status
     python -m vrouter_cloud.cloud [--top TOP] node NODE ACTION
@@ -22,8 +23,11 @@
 ``up`` makes the management network and the gateway namespace
 (``underlay``), starts the control plane's services in order (each
 module of ``vrouter_cloud.services``) and waits until each answers, then
-the gateway (``gateway``) and N compute nodes (``node``, default 2), and
-writes ``etc/clouds.yaml`` (clouds ``vrcloud-admin`` and
+the gateway (``gateway``), N compute nodes with a kernel vRouter
+(``node``, default 2) and M with a DPDK vRouter (``dpdk_node``, default
+none; availability zone ``dpdk``, where ``--default-zone`` sends the
+servers that name no zone), and writes ``etc/clouds.yaml`` (clouds
+``vrcloud-admin`` and
 ``vrcloud-demo``), ``etc/openrc`` and ``etc/nodes.json`` (the nodes, for
 tempest's plugin) into the run directory; if a step fails it takes down
 what it started and keeps the logs.  ``down`` deletes the servers, stops
@@ -49,6 +53,7 @@ import time
 import openstack
 
 from vrouter_cloud import bootstrap
+from vrouter_cloud import dpdk_node
 from vrouter_cloud import layout as cloud_layout
 from vrouter_cloud import node as cloud_node
 from vrouter_cloud import procs
@@ -102,15 +107,35 @@ def node_indexes(layout):
     return sorted(int(m.group(1)) for m in map(pattern.match, names) if m)
 
 
-def nodes(layout, count=None):
-    """The Nodes of the cloud (count of them, or those the run dir has)."""
-    indexes = (list(range(1, count + 1)) if count is not None
-               else node_indexes(layout))
+def _datapath(layout, index):
+    try:
+        with open(layout.node(index).path('datapath')) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return cloud_node.Node.DATAPATH
+
+
+def nodes(layout, count=None, dpdk=0):
+    """The Nodes of the cloud.
+
+    :param count: kernel nodes to make, then dpdk DPDK nodes; None: the
+        nodes the run directory has, each of the kind it recorded
+    """
+    if count is not None:
+        kinds = [cloud_node.Node] * count + [dpdk_node.DpdkNode] * dpdk
+        indexes = list(range(1, len(kinds) + 1))
+    else:
+        indexes = node_indexes(layout)
+        kinds = [_NODE_KINDS[_datapath(layout, i)] for i in indexes]
     addresses = [cloud_layout.node_address(i) for i in indexes]
-    return [cloud_node.Node(
+    return [kind(
         layout, index, [cloud_layout.GATEWAY_ADDRESS] +
         [a for a in addresses if a != cloud_layout.node_address(index)])
-        for index in indexes]
+        for kind, index in zip(kinds, indexes)]
+
+
+_NODE_KINDS = {cloud_node.Node.DATAPATH: cloud_node.Node,
+               dpdk_node.DpdkNode.DATAPATH: dpdk_node.DpdkNode}
 
 
 def _check_reachable(layout):
@@ -217,11 +242,14 @@ def _write_nodes_file(layout, cloud_nodes):
     """etc/nodes.json: what tempest's plugin needs of each node."""
     entries = [{
         'host': n.name,
+        'datapath': n.DATAPATH,
+        'zone': n.ZONE,
         'address': n.layout.address,
         'agent_url': n.layout.agent_url,
         'port_dir': n.layout.port_dir,
         'libvirt_uri': n.layout.libvirt_uri,
         'netns': n.layout.netns,
+        'vhostuser_socket_dir': n.vhostuser_socket_dir,
     } for n in cloud_nodes]
     with open(layout.nodes_file, 'w') as f:
         json.dump({
@@ -254,21 +282,39 @@ def _write_openrc(layout, resources, cloud_nodes):
     return path
 
 
-def up(layout, count=cloud_layout.DEFAULT_NODES):
-    if not 1 <= count <= cloud_layout.MAX_NODES:
+def up(layout, count=cloud_layout.DEFAULT_NODES, dpdk=0, zone=None):
+    """Bring the cloud up.
+
+    :param count: kernel nodes
+    :param dpdk: DPDK nodes (after the kernel ones), in the availability
+        zone ``dpdk``
+    :param zone: the availability zone of servers that ask for none
+        (Nova's default_schedule_zone)
+    """
+    if count < 0 or dpdk < 0:
+        raise procs.ServiceFailed('node counts cannot be negative (%d '
+                                  'kernel, %d DPDK)' % (count, dpdk))
+    if zone == dpdk_node.ZONE and not dpdk:
+        raise procs.ServiceFailed('servers cannot go to zone %s by default '
+                                  'without a DPDK node' % zone)
+    if not 1 <= count + dpdk <= cloud_layout.MAX_NODES:
         raise procs.ServiceFailed('a cloud has 1 to %d nodes, not %d' % (
-            cloud_layout.MAX_NODES, count))
+            cloud_layout.MAX_NODES, count + dpdk))
     processes = procs.Processes(layout)
     phases = Phases()
     _clear_stale_state(layout, processes)
     _check_reachable(layout)
     _say('run directory %s' % layout.run_dir)
     os.makedirs(layout.path('log'), exist_ok=True)
-    for module in (keystone, placement, glance, neutron):
+    cloud_nodes = nodes(layout, count, dpdk)
+    dpdk_hosts = [n.name for n in cloud_nodes
+                  if n.DATAPATH == dpdk_node.DpdkNode.DATAPATH]
+    for module in (keystone, placement, glance):
         module.write_config(layout)
-    nova.write_config(layout, nodes=count)
+    neutron.write_config(layout, dpdk_hosts)
+    nova.write_config(layout, {cloud_node.Node.ZONE: count,
+                               dpdk_node.ZONE: dpdk}, default_zone=zone)
     bootstrap.write_clouds_yaml(layout)
-    cloud_nodes = nodes(layout, count)
     cloud_ssh_ = cloud_ssh.CloudSsh(layout)
     cloud_ssh_.make([n.layout for n in cloud_nodes])
     try:
@@ -286,12 +332,17 @@ def up(layout, count=cloud_layout.DEFAULT_NODES):
                    processes)
         phases.run('gateway', _start_gateway, layout, processes,
                    cloud_nodes)
+        if dpdk_hosts:
+            phases.run('backports root', dpdk_node.prepare_root, layout)
         for cloud_node_ in cloud_nodes:
             phases.run(cloud_node_.name, _start_node, cloud_node_,
                        cloud_ssh_)
         phases.run('compute services up', _wait_computes, layout,
                    processes, conn, cloud_nodes)
         phases.run('discover hosts', nova.discover_hosts, layout)
+        if dpdk_hosts:
+            phases.run('DPDK zone', bootstrap.make_zone, conn,
+                       dpdk_node.ZONE, dpdk_hosts)
         resources = phases.run('flavors, images, networks',
                                bootstrap.create_resources, layout, conn)
     except Exception as exc:
@@ -304,8 +355,11 @@ def up(layout, count=cloud_layout.DEFAULT_NODES):
     openrc = _write_openrc(layout, resources, cloud_nodes)
     _say('up in %.0f s with %d nodes; try it: . %s; openstack server create '
          '--flavor %s --image %s --network %s --wait demo1' % (
-             sum(t for _, t in phases.times), count, openrc,
+             sum(t for _, t in phases.times), count + dpdk, openrc,
              bootstrap.FLAVOR, bootstrap.IMAGE, bootstrap.DEMO_NETWORK))
+    if dpdk_hosts:
+        _say('a server on a DPDK node: the same with --availability-zone '
+             '%s' % dpdk_node.ZONE)
 
 
 def _setup_network():
@@ -398,8 +452,17 @@ def main(argv=None):
     up_parser.add_argument(
         '--nodes', type=int, default=int(os.environ.get(
             'VRCLOUD_NODES', cloud_layout.DEFAULT_NODES)),
-        help='compute nodes (default: $VRCLOUD_NODES or %d)' %
-             cloud_layout.DEFAULT_NODES)
+        help='kernel vRouter compute nodes (default: $VRCLOUD_NODES or '
+             '%d)' % cloud_layout.DEFAULT_NODES)
+    up_parser.add_argument(
+        '--dpdk-nodes', type=int, default=int(os.environ.get(
+            'VRCLOUD_DPDK_NODES', 0)),
+        help='DPDK vRouter compute nodes after them, in availability zone '
+             '%s (default: $VRCLOUD_DPDK_NODES or 0)' % dpdk_node.ZONE)
+    up_parser.add_argument(
+        '--default-zone', choices=(dpdk_node.ZONE,),
+        help='servers that ask for no availability zone go there (a '
+             'tempest run that targets the DPDK nodes)')
     down_parser = commands.add_parser('down', help='take the cloud down')
     down_parser.add_argument('--keep-logs', action='store_true',
                              help='keep the run directory\'s logs')
@@ -412,7 +475,7 @@ def main(argv=None):
     layout = cloud_layout.Layout(args.top)
     try:
         if args.command == 'up':
-            up(layout, args.nodes)
+            up(layout, args.nodes, args.dpdk_nodes, args.default_zone)
         elif args.command == 'down':
             down(layout, keep_logs=args.keep_logs)
         elif args.command == 'node':

@@ -35,6 +35,12 @@ own network namespace (the agent runs there):
   they are (guests keep their network), and the next one takes them over
   (cloud down removes them with the node's namespace).
 
+On a DPDK node (``dpdk_node``) a port the agent has with a
+``vhostuser-mode`` is a vhost-user port: no tap of the port's name ever
+exists; its forwarder (``vhostuser_plane``) joins the socket QEMU serves
+to a tap of its own, and that tap joins the port's segment as a kernel
+port's tap does, with the network's MTU.
+
 Routing between networks, DHCP, floating IPs and the metadata service are
 the gateway's (``gateway``).  Networks (VXLAN id, MTU) come from Neutron,
 as the vRouter's come from the controller.  Test tree only: the plugin
@@ -55,6 +61,11 @@ LOG = logging.getLogger(__name__)
 _UNKNOWN_RETRY = 5.0
 
 
+def _mtu(device):
+    with open('%s/%s/mtu' % (iproute.SYS_NET, device)) as f:
+        return f.read().strip()
+
+
 class KernelDatapath(object):
     """Connects the agent's ports to their networks (see module doc).
 
@@ -63,10 +74,14 @@ class KernelDatapath(object):
     :param local: this node's underlay address
     :param peers: the underlay addresses of the gateway and other nodes
     :param interval: seconds between two looks at the agent and the taps
+    :param vhostuser: a DPDK node's vhostuser_plane.VhostUserPlane, or
+        None (a kernel node)
     """
 
-    def __init__(self, agent, neutron, local, peers, interval=0.1):
+    def __init__(self, agent, neutron, local, peers, interval=0.1,
+                 vhostuser=None):
         self.agent = agent
+        self.vhostuser = vhostuser
         self.neutron = neutron
         self.local = local
         self.peers = list(peers)
@@ -90,6 +105,8 @@ class KernelDatapath(object):
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+        if self.vhostuser is not None:
+            self.vhostuser.stop()
 
     def _loop(self):
         while not self._stop.wait(self.interval):
@@ -118,9 +135,18 @@ class KernelDatapath(object):
     def sync(self):
         """One round: attach registered taps, detach unregistered ones."""
         wanted = {}
-        for port in self.agent.ports().values():
-            if port.get('type') == 0:
+        vhostuser = {}
+        for port_id, port in self.agent.ports().items():
+            if port.get('type') != 0:
+                continue
+            if self.vhostuser is not None and 'vhostuser-mode' in port:
+                vhostuser[port_id] = (port['system-name'],
+                                      port['vhostuser-mode'])
+                wanted[self.vhostuser.device(port_id)] = port['vn-id']
+            else:
                 wanted[port['system-name']] = port['vn-id']
+        if self.vhostuser is not None:
+            self.vhostuser.sync(vhostuser)
         bridges = {}
         for network_id in set(wanted.values()):
             bridges[network_id] = self._ensure_segment(network_id)
@@ -131,7 +157,10 @@ class KernelDatapath(object):
             if (bridge is None or device not in masters or
                     masters[device] == bridge):
                 continue
-            iproute.ip('link', 'set', 'dev', device, 'master', bridge, 'up')
+            # A forwarder's tap starts at 1500; libvirt gives a kernel
+            # port's tap the network's MTU.
+            iproute.ip('link', 'set', 'dev', device, 'mtu',
+                       _mtu(bridge), 'master', bridge, 'up')
             masters[device] = bridge
             LOG.info('attached %s to %s', device, bridge)
         # Taps of ports the agent no longer has carry nothing (a VXLAN

@@ -115,6 +115,10 @@ EXTERNAL_GATEWAY = str(ipaddress.ip_network(FLOATING_CIDR)[1])
 METADATA_ADDRESS = '169.254.169.254'
 # The vRouter agent's port API, on every node (its own namespace).
 AGENT_PORT = 9091
+# Where a DPDK vRouter's vhost-user sockets are, as the controller binds
+# them (``uvh_vif_<device>``): on a DPDK node, QEMU serves each there and
+# the node's forwarder connects (dpdk_node, datapath).
+VHOSTUSER_SOCKET_DIR = '/var/run/vrouter'
 
 _OFFSETS = {
     'mysql': 0,
@@ -138,6 +142,11 @@ def is_cloud_device(name):
     """Whether a network device's name is one of this cloud's."""
     return (name.startswith(PREFIX) and len(name) > len(PREFIX) + 1 and
             name[len(PREFIX)].isalpha() and name[len(PREFIX) + 1] == '-')
+
+
+def vhostuser_socket(device):
+    """The vhost-user socket of a DPDK port, after its device name."""
+    return '%s/uvh_vif_%s' % (VHOSTUSER_SOCKET_DIR, device)
 
 
 def router_netns(domain_id):
@@ -338,6 +347,18 @@ class NodeLayout(object):
     def instances(self):
         """What the node mounts at the cloud's instances_path."""
         return self.path('instances')
+
+    @property
+    def vhostuser_dir(self):
+        """What a DPDK node mounts at VHOSTUSER_SOCKET_DIR: the host
+        sees the node's sockets here.
+        """
+        return self.path('vhostuser')
+
+    @property
+    def forwarder_logs(self):
+        """A DPDK node's forwarders' output, one file per port."""
+        return self.path('forwarders')
 
     @property
     def state_path(self):

@@ -44,13 +44,14 @@ from neutron_lib.plugins.ml2 import api
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from vrouter_cloud import layout as cloud_layout
+
 LOG = logging.getLogger(__name__)
 
 VIF_TYPE_VROUTER = 'vrouter'
 # binding:profile key of the benchmark's comparison ports.
 PROFILE_VIF_TYPE = 'vrouter_test_vif_type'
 VHOSTUSER_VROUTER_PLUG = 'vhostuser_vrouter_plug'
-VHOSTUSER_SOCKET_DIR = '/var/run/vrouter'
 
 OPTS = [
     cfg.ListOpt('dpdk_hosts', default=[],
@@ -62,7 +63,7 @@ cfg.CONF.register_opts(OPTS, 'vrouter_test')
 
 def vhostuser_socket(port_id):
     """The socket a DPDK vRouter serves for a port (QEMU connects)."""
-    return '%s/uvh_vif_%s' % (VHOSTUSER_SOCKET_DIR, ('tap' + port_id)[:14])
+    return cloud_layout.vhostuser_socket(('tap' + port_id)[:14])
 
 
 def binding_for(vnic_type, dpdk_host, segment, port_id):

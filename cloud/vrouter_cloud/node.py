@@ -44,7 +44,9 @@ with the kernel's state, every service stopped); ``start`` boots it
 again.
 
 Nothing of a node is shared with another node: a move or a cleanup on
-one never touches the other's agent, port files or domains.
+one never touches the other's agent, port files or domains.  A DPDK node
+(``dpdk_node.DpdkNode``) is a node of its own kind: its libvirt in a
+root of its own, vhost-user ports, a forwarder per port.
 """
 
 import json
@@ -75,7 +77,7 @@ COMPUTE = 'nova-compute'
 SERVICES = (NAMESPACES, VIRTLOGD, LIBVIRTD, SSHD, AGENT, COMPUTE)
 
 
-def _set_options(path, options):
+def set_options(path, options):
     """Set key = value lines of a libvirt configuration file."""
     with open(path) as f:
         lines = [line for line in f
@@ -86,12 +88,17 @@ def _set_options(path, options):
 
 
 class Node(object):
-    """One compute node of the cloud.
+    """One compute node of the cloud, with a kernel vRouter.
 
     :param layout: the cloud's Layout
     :param index: the node's number, from 1
     :param peers: the underlay addresses of the gateway and the other nodes
     """
+
+    # What the node's vRouter is (``nodes/<node>/datapath`` records it).
+    DATAPATH = 'kernel'
+    # Its availability zone: Nova's default one.
+    ZONE = 'nova'
 
     def __init__(self, layout, index, peers=()):
         self.cloud = layout
@@ -147,39 +154,77 @@ class Node(object):
             os.makedirs(path, exist_ok=True)
         for path in LIBVIRT_DIRS:
             os.makedirs(self.layout.libvirt_dir(path), exist_ok=True)
+        with open(self.layout.path('datapath'), 'w') as f:
+            f.write(self.DATAPATH + '\n')
         etc_libvirt = self.layout.libvirt_dir('/etc/libvirt')
         # The daemons' configuration files only: the subdirectories hold
         # the host's domains and networks.
-        for name in os.listdir('/etc/libvirt'):
-            if os.path.isfile(os.path.join('/etc/libvirt', name)):
-                shutil.copy2(os.path.join('/etc/libvirt', name), etc_libvirt)
+        config = self.libvirt_config()
+        for name in os.listdir(config):
+            source = os.path.join(config, name)
+            if os.path.isfile(source):
+                shutil.copy2(source, etc_libvirt)
         address = '"%s"' % self.layout.address
-        _set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
+        set_options(os.path.join(etc_libvirt, 'libvirtd.conf'), {
             'listen_tls': '0', 'listen_tcp': '1', 'auth_tcp': '"none"',
             'listen_addr': address,
             'host_uuid': '"%s"' % self.layout.host_uuid})
-        _set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
+        set_options(os.path.join(etc_libvirt, 'qemu.conf'), {
             'migration_address': address, 'migration_host': address})
         ssh.write_node_files(self.layout)
-        nova.write_compute_config(self.cloud, self.layout)
+        nova.write_compute_config(self.cloud, self.layout,
+                                  options=self.compute_options())
 
-    def _holder_script(self):
-        mounts = ['hostname %s' % self.name,
-                  # A /run of its own: pid files, sockets, sshd's
-                  # privilege separation directory.
-                  'mount -t tmpfs -o mode=0755 vrcloud-run /run',
-                  'mkdir -p /run/sshd /run/lock']
-        binds = [(self.layout.libvirt_dir(path), path)
-                 for path in LIBVIRT_DIRS]
-        binds += [(self.layout.instances, self.cloud.instances_path),
-                  (self.layout.path('ssh', 'ssh_config'),
-                   SSH_CLIENT_CONFIG)]
+    def libvirt_config(self):
+        """Where the node's libvirt configuration files are copied from."""
+        return '/etc/libvirt'
+
+    @property
+    def vhostuser_socket_dir(self):
+        """Where the host sees the node's vhost-user sockets, or None (a
+        kernel node has none).
+        """
+        return None
+
+    def compute_options(self):
+        """What nova-compute needs beyond a kernel node's options.
+
+        :returns: {section: {option: value}}
+        """
+        return {}
+
+    @staticmethod
+    def _binds(binds):
+        """Shell commands that bind each (source, target)."""
+        commands = []
         for source, target in binds:
             if os.path.isdir(source):
-                mounts.append('mkdir -p %s' % target)
-            mounts.append('mount --bind %s %s' % (source, target))
+                commands.append('mkdir -p %s' % target)
+            commands.append('mount --bind %s %s' % (source, target))
+        return commands
+
+    def _mounts(self):
+        """Shell commands that make the node's mount namespace."""
+        return ['hostname %s' % self.name,
+                # A /run of its own: pid files, sockets, sshd's privilege
+                # separation directory.
+                'mount -t tmpfs -o mode=0755 vrcloud-run /run',
+                'mkdir -p /run/sshd /run/lock'] + self._binds(
+            [(self.layout.libvirt_dir(path), path)
+             for path in LIBVIRT_DIRS] +
+            [(self.layout.instances, self.cloud.instances_path),
+             (self.layout.path('ssh', 'ssh_config'), SSH_CLIENT_CONFIG)])
+
+    def _holder_script(self):
         return 'set -e; %s; echo ready; exec sleep infinity' % '; '.join(
-            mounts)
+            self._mounts())
+
+    def _libvirt(self, program):
+        """The argv that runs one of libvirt's daemons on the node."""
+        return [program]
+
+    def _agent_options(self):
+        return []
 
     # Life cycle.
 
@@ -192,8 +237,8 @@ class Node(object):
             'unshare', '--mount', '--uts', '--propagation', 'private', '--',
             'sh', '-c', self._holder_script()])
         procs.wait_line(self.processes, name, 'ready', timeout=30)
-        self._start(VIRTLOGD, ['virtlogd'])
-        self._start(LIBVIRTD, ['libvirtd', '--listen'])
+        self._start(VIRTLOGD, self._libvirt('virtlogd'))
+        self._start(LIBVIRTD, self._libvirt('libvirtd') + ['--listen'])
         self._wait_libvirt()
         self._start(SSHD, ['/usr/sbin/sshd', '-D', '-e', '-f',
                            self.layout.path('ssh', 'sshd_config')])
@@ -214,7 +259,7 @@ class Node(object):
 
     def start_agent(self):
         argv = [self.cloud.bin('python'), '-m', 'vrouter_cloud.agent',
-                '--local', self.layout.address]
+                '--local', self.layout.address] + self._agent_options()
         for peer in self.peers:
             argv += ['--peer', peer]
         name = self.service(AGENT)
@@ -251,7 +296,8 @@ class Node(object):
         else:
             with open(self.layout.compute_settings, 'w') as f:
                 json.dump({'venv': venv, 'env': env or {}}, f)
-        nova.write_compute_config(self.cloud, self.layout, venv=venv)
+        nova.write_compute_config(self.cloud, self.layout, venv=venv,
+                                  options=self.compute_options())
 
     def start_compute(self):
         settings = self._compute_settings()

@@ -22,13 +22,14 @@ each node's agent about every port Neutron has, every port file of any
 node, and every port the agents' logs say they ever registered: a port
 must be registered and have its file on a node if and only if it belongs
 to a server that has a domain there (hosted by that node, not shelved
-and offloaded, not deleted), and on no other node.  Prints each
+and offloaded, not deleted), and on no other node; a DPDK node has no
+vhost-user socket but those of the ports it has.  Prints each
 difference and exits 1 if there is one.  Tempest runs its tests in
 parallel, so this holds only once they are all done: the tempest job runs
 it after tempest.
 
 :func:`compare` is the check itself, on what Nova and Neutron said (the
-API's JSON) and the nodes (``node.Node``); with ``domains`` it also
+API's JSON) and the nodes (``node.Node``); with ``domain_prefix`` it also
 compares each node's libvirt domains with the servers it hosts.  The
 cloud's operations job (``vrouter_cloud.operations``) runs it after each
 of its scenarios.
@@ -36,6 +37,7 @@ of its scenarios.
 
 import argparse
 import collections
+import os
 import re
 import sys
 
@@ -56,8 +58,10 @@ MISSING_FILE = 'missing-file'
 STALE_FILE = 'stale-file'
 MISSING_DOMAIN = 'missing-domain'
 STALE_DOMAIN = 'stale-domain'
+STALE_SOCKET = 'stale-socket'
 KINDS = (LOST_REGISTRATION, STALE_REGISTRATION, DUPLICATE_REGISTRATION,
-         MISSING_FILE, STALE_FILE, MISSING_DOMAIN, STALE_DOMAIN)
+         MISSING_FILE, STALE_FILE, MISSING_DOMAIN, STALE_DOMAIN,
+         STALE_SOCKET)
 
 _SENTENCES = {
     LOST_REGISTRATION: 'port %s: not registered at the agent of %s',
@@ -67,11 +71,12 @@ _SENTENCES = {
     STALE_FILE: 'port %s: stale port file on %s',
     MISSING_DOMAIN: 'server %s: no domain on %s',
     STALE_DOMAIN: 'domain %s on %s: no server of that node has it',
+    STALE_SOCKET: 'socket %s on %s belongs to no port of a server there',
 }
 
 
 class Difference(collections.namedtuple('Difference', 'kind subject host')):
-    """One difference: its kind, the port (or server, or domain), the
+    """One difference: its kind, the port (or server, domain, socket), the
     node (several, comma-separated, for a duplicate registration).
     """
 
@@ -124,9 +129,23 @@ def compare(servers, ports, nodes, logged_ports=(), domain_prefix=None):
         if len(registered_at) > 1:
             differences.append(Difference(DUPLICATE_REGISTRATION, port_id,
                                           ', '.join(registered_at)))
+    differences += _compare_sockets(wanted, nodes)
     if domain_prefix is not None:
         differences += _compare_domains(servers, nodes, domain_prefix)
     return differences, len(wanted)
+
+
+def _compare_sockets(wanted, nodes):
+    """A DPDK node's sockets that no port it has explains (a kernel
+    node has none).
+    """
+    differences = []
+    for host, node in sorted(nodes.items()):
+        sockets = set(os.path.basename(vrouter_node.vhostuser_socket(p))
+                      for p, where in wanted.items() if where == host)
+        for name in sorted(node.sockets() - sockets):
+            differences.append(Difference(STALE_SOCKET, name, host))
+    return differences
 
 
 def _compare_domains(servers, nodes, prefix):

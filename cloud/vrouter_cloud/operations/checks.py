@@ -121,12 +121,16 @@ def node_reader(node):
 
     The port directory is read through the node's root
     (``/proc/<pid>/root``): a file system mounted in the node's mount
-    namespace (the full-disk scenario's) is seen as the node sees it.
+    namespace (the full-disk scenario's) is seen as the node sees it.  A
+    DPDK node's reader has its vhost-user sockets too (the agreement
+    counts stale ones).
     """
     root = '/proc/%d/root' % node.namespaces_pid()
     return vrouter_node.Node(node.layout.agent_url,
                              root + node.layout.port_dir,
-                             node.layout.libvirt_uri, node.name)
+                             node.layout.libvirt_uri, node.name,
+                             datapath=node.DATAPATH, zone=node.ZONE,
+                             socket_dir=node.vhostuser_socket_dir)
 
 
 def audit(node, bin_dir):

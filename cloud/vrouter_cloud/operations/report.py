@@ -71,7 +71,7 @@ class Result(object):
 
     @property
     def stale(self):
-        """Stale registrations, files and domains."""
+        """Stale registrations, files, domains and sockets."""
         return sum(1 for d in self.differences if d[0].startswith('stale-'))
 
     @property

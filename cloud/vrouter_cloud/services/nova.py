@@ -68,26 +68,46 @@ def _defaults(layout):
     }
 
 
-def write_config(layout, nodes=1):
+def allow_resize_to_same_host(zone_sizes, default_zone=None):
+    """Whether a resize may keep a server on its node.
+
+    A resize moves the server to another node of its availability zone
+    when there is one, as operators see it; in a zone of one node, the
+    node resizes in place (the scheduler keeps a server in its zone).
+    With a default zone, the servers that resize are that zone's (the
+    others are asked for by name, and only booted).
+
+    :param zone_sizes: {zone: how many compute nodes it has}
+    :param default_zone: the zone of servers that name none, or None
+    """
+    if default_zone is not None:
+        return zone_sizes[default_zone] < 2
+    return min(n for n in zone_sizes.values() if n) < 2
+
+
+def write_config(layout, zone_sizes, default_zone=None):
     """The controller's nova.conf (API, metadata, conductor, scheduler).
 
-    :param nodes: how many compute nodes the cloud has
+    :param zone_sizes: {availability zone: how many compute nodes it has}
+    :param default_zone: the availability zone of servers that ask for
+        none, or None (any node)
     """
     etc = layout.etc('nova')
     os.makedirs(etc, exist_ok=True)
     shutil.copy(os.path.join(layout.venv, 'etc', 'nova', 'api-paste.ini'),
                 etc)
     conf = os.path.join(etc, 'nova.conf')
+    defaults = dict(
+        _defaults(layout),
+        state_path=layout.data('nova'),
+        osapi_compute_workers=1,
+        metadata_workers=1,
+        allow_resize_to_same_host=allow_resize_to_same_host(
+            zone_sizes, default_zone))
+    if default_zone:
+        defaults['default_schedule_zone'] = default_zone
     ini.write(conf, [
-        ('DEFAULT', dict(
-            _defaults(layout),
-            state_path=layout.data('nova'),
-            osapi_compute_workers=1,
-            metadata_workers=1,
-            # A resize moves the server to the other node when there is
-            # one, as operators see it; alone, a node resizes in place.
-            allow_resize_to_same_host=nodes < 2,
-        )),
+        ('DEFAULT', defaults),
         ('wsgi', {'api_paste_config': os.path.join(etc, 'api-paste.ini')}),
         ('api', {'auth_strategy': 'keystone'}),
         ('conductor', {'workers': 1}),
@@ -98,16 +118,18 @@ def write_config(layout, nodes=1):
     return conf
 
 
-def write_compute_config(layout, node, venv=None):
+def write_compute_config(layout, node, venv=None, options=None):
     """One node's nova.conf for its nova-compute.
 
     :param node: the node's NodeLayout
     :param venv: the virtualenv nova-compute runs from, whose privileged
         helper it starts (default: the cloud's)
+    :param options: {section: {option: value}} of the node's kind (a
+        DPDK node's memory), over the common ones
     """
     path = node.nova_conf
     helper = auth.privsep(layout, path, venv=venv)
-    ini.write(path, [
+    ini.write(path, _merge([
         ('DEFAULT', dict(
             _defaults(layout),
             host=node.name,
@@ -164,8 +186,17 @@ def write_compute_config(layout, node, venv=None):
         ('os_vif_vrouter_privileged', helper),
         ('vif_plug_ovs_privileged', helper),
         ('vif_plug_linux_bridge_privileged', helper),
-    ] + _common(layout))
+    ] + _common(layout), options or {}))
     return path
+
+
+def _merge(sections, options):
+    """sections with options set over them (new sections at the end)."""
+    merged = [(name, dict(values, **options.get(name, {})))
+              for name, values in sections]
+    names = set(name for name, _ in sections)
+    return merged + [(name, values) for name, values in options.items()
+                     if name not in names]
 
 
 def sync(layout):

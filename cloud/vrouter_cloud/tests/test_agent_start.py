@@ -23,46 +23,65 @@ from vrouter_cloud import agent
 
 class AgentStartTest(testtools.TestCase):
 
+    KERNEL = ['--local', '10.196.0.11', '/ports']
+    DPDK = ['--local', '10.196.0.12', '--dpdk-root', '/root',
+            '--forwarder-logs', '/logs', '/ports']
+
+    def _main(self, argv, replay_skipped=()):
+        """agent.main(argv), its parts mocked: the mock of their calls."""
+        calls = mock.MagicMock()
+        stand_in = calls.stand_in.return_value.__enter__.return_value
+        stand_in.port = 9091
+        stand_in.replay_skipped = list(replay_skipped)
+        with mock.patch.object(agent, '_LoggingStandIn', calls.stand_in), \
+                mock.patch.object(agent.datapath, 'KernelDatapath',
+                                  calls.datapath), \
+                mock.patch.object(agent.vhostuser_plane, 'VhostUserPlane',
+                                  calls.plane), \
+                mock.patch.object(agent, 'neutron_view'), \
+                mock.patch.object(agent, 'openstack'), \
+                mock.patch.object(agent, 'signal'), \
+                mock.patch.object(agent, 'logging', calls.logging), \
+                mock.patch.object(agent, 'threading'), \
+                mock.patch('builtins.print'):
+            self.assertEqual(0, agent.main(argv))
+        return calls
+
+    @staticmethod
+    def _order(calls):
+        return [name for name, _, _ in calls.mock_calls
+                if name in ('stand_in().__enter__().start',
+                            'datapath().start', 'datapath().stop')]
+
     def test_datapath_starts_after_the_replay(self):
         # The datapath's first round takes off their segments the taps of
         # ports the agent does not have: before the port files are
         # replayed, that is every running guest's tap.
-        calls = mock.MagicMock()
-        stand_in = calls.stand_in.return_value.__enter__.return_value
-        stand_in.port = 9091
-        with mock.patch.object(agent, '_LoggingStandIn', calls.stand_in), \
-                mock.patch.object(agent.datapath, 'KernelDatapath',
-                                  calls.datapath), \
-                mock.patch.object(agent, 'neutron_view'), \
-                mock.patch.object(agent, 'openstack'), \
-                mock.patch.object(agent, 'signal'), \
-                mock.patch.object(agent, 'logging'), \
-                mock.patch.object(agent, 'threading'), \
-                mock.patch('builtins.print'):
-            self.assertEqual(0, agent.main(['--local', '10.196.0.11',
-                                            '/ports']))
-        order = [name for name, _, _ in calls.mock_calls
-                 if name in ('stand_in().__enter__().start',
-                             'datapath().start', 'datapath().stop')]
+        calls = self._main(self.KERNEL)
         self.assertEqual(['stand_in().__enter__().start',
-                          'datapath().start', 'datapath().stop'], order)
+                          'datapath().start', 'datapath().stop'],
+                         self._order(calls))
+        self.assertTrue(calls.stand_in.call_args[1]['check_devices'])
+        self.assertIsNone(calls.datapath.call_args[1]['vhostuser'])
+        calls.plane.assert_not_called()
 
     def test_the_files_its_replay_skipped_are_logged(self):
-        stand_in = mock.MagicMock()
-        stand_in.__enter__.return_value.port = 9091
-        stand_in.__enter__.return_value.replay_skipped = [
+        calls = self._main(self.KERNEL, replay_skipped=[
             ('5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b',
-             'Interface does not exist in OS')]
-        with mock.patch.object(agent, '_LoggingStandIn',
-                               return_value=stand_in), \
-                mock.patch.object(agent.datapath, 'KernelDatapath'), \
-                mock.patch.object(agent, 'neutron_view'), \
-                mock.patch.object(agent, 'openstack'), \
-                mock.patch.object(agent, 'signal'), \
-                mock.patch.object(agent, 'logging') as logging, \
-                mock.patch.object(agent, 'threading'), \
-                mock.patch('builtins.print'):
-            agent.main(['--local', '10.196.0.11', '/ports'])
-        logging.getLogger.return_value.info.assert_any_call(
+             'Interface does not exist in OS')])
+        calls.logging.getLogger.return_value.info.assert_any_call(
             'replay skipped %s: %s', '5ac0a8a5-7d5c-4e34-a5ae-6b4d2bb7cd9b',
             'Interface does not exist in OS')
+
+    def test_a_dpdk_agent_replays_without_devices_then_forwards(self):
+        # A vhost-user port has no device of its name: a DPDK node's
+        # agent replays every file, and its datapath, which starts after
+        # the replay as a kernel node's does, gets the forwarders.
+        calls = self._main(self.DPDK)
+        self.assertFalse(calls.stand_in.call_args[1]['check_devices'])
+        self.assertIs(calls.plane.return_value,
+                      calls.datapath.call_args[1]['vhostuser'])
+        self.assertEqual('/logs', calls.plane.call_args[0][1])
+        self.assertEqual(['stand_in().__enter__().start',
+                          'datapath().start', 'datapath().stop'],
+                         self._order(calls))

@@ -14,9 +14,12 @@
 
 """The nodes against Nova and Neutron: every kind of difference."""
 
+import os
+
 import testtools
 
 from vrouter_tempest_plugin import agreement
+from vrouter_tempest_plugin import node as vrouter_node
 
 PORT_A = 'aaaaaaaa-0000-0000-0000-000000000001'
 PORT_B = 'bbbbbbbb-0000-0000-0000-000000000002'
@@ -26,10 +29,11 @@ PORT_C = 'cccccccc-0000-0000-0000-000000000003'
 class FakeNode(object):
     """What node.Node reads, from dicts."""
 
-    def __init__(self, registered=(), files=(), domains=()):
+    def __init__(self, registered=(), files=(), domains=(), sockets=()):
         self.registered = set(registered)
         self.files = set(files)
         self._domains = list(domains)
+        self._sockets = set(sockets)
 
     def registration(self, port_id):
         return {'id': port_id} if port_id in self.registered else None
@@ -43,6 +47,9 @@ class FakeNode(object):
     def domains(self, prefix=''):
         return [d for d in self._domains if d.startswith(prefix)]
 
+    def sockets(self):
+        return set(self._sockets)
+
 
 def _server(server_id, host, status='ACTIVE', domain=None):
     return {'id': server_id, 'status': status,
@@ -52,6 +59,10 @@ def _server(server_id, host, status='ACTIVE', domain=None):
 
 def _port(port_id, server_id):
     return {'id': port_id, 'device_id': server_id}
+
+
+def _socket(port_id):
+    return os.path.basename(vrouter_node.vhostuser_socket(port_id))
 
 
 class CompareTest(testtools.TestCase):
@@ -113,3 +124,22 @@ class CompareTest(testtools.TestCase):
     def test_domains_only_when_asked(self):
         nodes = {'n1': FakeNode([], [], ['vrc-gone'])}
         self.assertEqual(([], 0), agreement.compare([], [], nodes))
+
+    def test_a_dpdk_node_s_sockets(self):
+        # s1's port has its socket on n1; a deleted server's port left
+        # its socket behind; s2's port is on n2, not n1.
+        sockets = [_socket(PORT_A), _socket(PORT_B), _socket(PORT_C)]
+        nodes = {'n1': FakeNode([PORT_A], [PORT_A], sockets=sockets),
+                 'n2': FakeNode([PORT_C], [PORT_C])}
+        differences, count = agreement.compare(
+            [_server('s1', 'n1'), _server('s2', 'n2')],
+            [_port(PORT_A, 's1'), _port(PORT_C, 's2')], nodes)
+        self.assertEqual([
+            'socket %s on n1 belongs to no port of a server there' %
+            _socket(PORT_B),
+            'socket %s on n1 belongs to no port of a server there' %
+            _socket(PORT_C),
+        ], [str(d) for d in differences])
+        self.assertEqual({agreement.STALE_SOCKET},
+                         set(d.kind for d in differences))
+        self.assertEqual(2, count)

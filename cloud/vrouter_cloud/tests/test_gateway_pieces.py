@@ -224,8 +224,8 @@ class LibvirtOptionsTest(testtools.TestCase):
         with open(path, 'w') as f:
             f.write('# listen_tls = 0\nlisten_tcp = 0\nunix_sock_group = '
                     '"libvirt"\n')
-        cloud_node._set_options(path, {'listen_tcp': '1',
-                                       'host_uuid': '"u"'})
+        cloud_node.set_options(path, {'listen_tcp': '1',
+                                      'host_uuid': '"u"'})
         with open(path) as f:
             lines = f.read().splitlines()
         self.assertEqual(['# listen_tls = 0', 'unix_sock_group = "libvirt"',

@@ -82,3 +82,28 @@ class InventoryTest(testtools.TestCase):
             'process 11 qemu-system-x86_64 -name guest=%s-00000001,'
             'debug-threads=on' % cloud_layout.NAME,
             'process 12 epmd -port 19403'], sorted(lines))
+
+    def test_a_dpdk_node_s_forwarders(self):
+        proc = self.useFixture(fixtures.TempDir()).path
+        self._process(proc, 20, 'dpdk-testpmd', '--vdev',
+                      'net_tap0,iface=%sd-5ac0a8a5' % cloud_layout.PREFIX)
+        self._process(proc, 21, 'dpdk-testpmd', '--vdev',
+                      'net_tap0,iface=dtap0')
+        lines = inventory.process_lines(
+            inventory.process_pattern(self.layout), proc=proc)
+        self.assertEqual(['process 20 dpdk-testpmd --vdev net_tap0,'
+                          'iface=%sd-5ac0a8a5' % cloud_layout.PREFIX], lines)
+
+    def test_processes_in_the_backports_root_when_asked(self):
+        proc = self.useFixture(fixtures.TempDir()).path
+        root = self.useFixture(fixtures.TempDir()).path
+        self._process(proc, 30, '/usr/sbin/libvirtd', '--listen')
+        os.symlink(root, os.path.join(proc, '30', 'root'))
+        self._process(proc, 31, '/usr/sbin/libvirtd')
+        os.symlink('/', os.path.join(proc, '31', 'root'))
+        pattern = inventory.process_pattern(self.layout)
+        self.assertEqual([], inventory.process_lines(pattern, proc=proc))
+        self.assertEqual(
+            ['process 30 in the backports root: /usr/sbin/libvirtd '
+             '--listen'],
+            inventory.process_lines(pattern, proc=proc, root=root))

@@ -20,6 +20,9 @@ import os
 import fixtures
 import testtools
 
+from vrouter_cloud import dpdk_node
+from vrouter_cloud import layout as cloud_layout
+from vrouter_cloud import node as cloud_node
 from vrouter_cloud.operations import checks
 
 PORT = '0b9a3c2e-5d4f-4e6a-8b7c-9d0e1f2a3b4c'
@@ -80,3 +83,29 @@ class AgentLogTest(testtools.TestCase):
         with open(path, 'a') as f:
             f.writelines(self.LINES[2:])
         self.assertEqual(self.LINES[2:], cursor.lines())
+
+
+class NodeReaderTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        top = self.useFixture(fixtures.TempDir()).path
+        self.layout = cloud_layout.Layout(
+            top, run_dir=os.path.join(top, 'run'))
+        self.useFixture(fixtures.MockPatchObject(
+            cloud_node.Node, 'namespaces_pid', return_value=4242))
+
+    def test_a_kernel_node(self):
+        node = cloud_node.Node(self.layout, 1)
+        reader = checks.node_reader(node)
+        self.assertEqual('/proc/4242/root' + node.layout.port_dir,
+                         reader.port_dir)
+        self.assertEqual('kernel', reader.datapath)
+        self.assertIsNone(reader.socket_dir)
+
+    def test_a_dpdk_node_s_sockets_are_read(self):
+        node = dpdk_node.DpdkNode(self.layout, 2)
+        reader = checks.node_reader(node)
+        self.assertEqual('dpdk', reader.datapath)
+        self.assertEqual(dpdk_node.ZONE, reader.zone)
+        self.assertEqual(node.layout.vhostuser_dir, reader.socket_dir)

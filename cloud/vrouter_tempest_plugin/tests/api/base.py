@@ -65,8 +65,9 @@ class VRouterNodeTest(base.BaseV2ComputeAdminTest):
         """The server's node has its ports, and no other node has them.
 
         On the node that hosts the server (Nova's view), the agent, the
-        port files and the domain have the server's ports; with others,
-        every other node has neither a registration nor a file of them (a
+        port files and the domain (and on a DPDK node the sockets) have
+        the server's ports, as that node's vRouter has them; with others,
+        every other node has no registration, file or socket of them (a
         move is complete).  Waits up to timeout (default: tempest's build
         timeout) for an agreement, then fails naming every difference.
         """

@@ -14,12 +14,18 @@
 
 """Servers on vRouter ports: the node agrees through their whole life.
 
-For each server: every Neutron port is bound ``vrouter``, registered at
-the agent with its device name, MAC, first IPv4 and the server's display
-name, has its port file (the same JSON), and is an ``ethernet``
-interface of the domain with that tap; after each lifecycle operation the
-three still agree, and once the server (or the port) is gone, so are the
-registration and the file.
+For each server, as its node's vRouter has it (``node``): every Neutron
+port is bound ``vrouter`` on a kernel node, ``vhostuser`` with the
+vRouter's plug and QEMU as the socket's server on a DPDK node;
+registered at the agent with its device name, MAC, first IPv4 and the
+server's display name (and ``vhostuser-mode`` 1 on a DPDK node), has its
+port file (the same JSON), and is an ``ethernet`` interface of the domain
+with that tap, or a ``vhostuser`` one whose socket QEMU serves; after
+each lifecycle operation (hard reboot, stop and start, rebuild, resize,
+shelve and unshelve, attaching and detaching an interface) they still
+agree, and once the server (or the port) is gone, so are the
+registration, the file and the socket.  Which node the servers go to is
+the cloud's (``tools/tempest-job --dpdk``: the DPDK zone).
 """
 
 import netaddr
