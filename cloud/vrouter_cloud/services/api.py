@@ -31,6 +31,15 @@ from vrouter_cloud import procs
 
 READY_TIMEOUT = 120.0
 
+# How long gunicorn keeps an idle client connection open.  Its default,
+# 2 s, is the interval at which openstacksdk polls a server it waits for:
+# a poll sent on a pooled connection just as gunicorn closes it fails
+# with "Remote end closed connection without response" (the operations
+# job lost a run to it, 2026-12-07).  The cloud's clients poll every few
+# seconds: with 75 s they find their connection open, or long closed
+# (urllib3 then sees it closed and opens another one).
+KEEP_ALIVE = 75
+
 _CLOUD_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
@@ -44,6 +53,7 @@ def start(layout, processes, name, module, port_name, env):
                              layout.port(port_name)),
         '--workers', '1', '--worker-class', 'gthread', '--threads', '8',
         '--timeout', '600', '--graceful-timeout', '5',
+        '--keep-alive', str(KEEP_ALIVE),
         '--access-logfile', '-', '--error-logfile', '-',
         'vrouter_cloud.wsgi:application'], env=env)
 
