@@ -43,8 +43,8 @@ from os_vif_vrouter import locks as plugin_locks
 from os_vif_vrouter import opts as plugin_opts
 from os_vif_vrouter import privsep as plugin_privsep
 from vrouter_testing import agent_stand_in
+from vrouter_testing import iproute
 
-from vrouter_functional import host
 from vrouter_functional import nova_guest
 
 CONF = cfg.CONF
@@ -130,7 +130,7 @@ class ComputeHost(fixtures.Fixture):
         """
         self._load_plugins()
         if port.datapath == nova_guest.KERNEL:
-            self.addCleanup(host.delete_netdev, port.devname)
+            self.addCleanup(iproute.delete_netdev, port.devname)
         self.driver.plug(instance.instance, instance.vif(port))
 
     def unplug(self, instance, port):

@@ -66,18 +66,6 @@ def wait_until(predicate, what, timeout=WAIT_TIMEOUT, interval=0.1,
         time.sleep(interval)
 
 
-def netdev_attribute(name, attribute):
-    """A network device's sysfs attribute in this namespace ('mtu', ...)."""
-    with open(os.path.join(iproute.SYS_NET, name, attribute)) as f:
-        return f.read().strip()
-
-
-def delete_netdev(name):
-    """Delete a network device of this namespace, if it exists."""
-    if iproute.netdev_exists(name):
-        iproute.ip('link', 'delete', name)
-
-
 def ipv6_disabled(name):
     path = '/proc/sys/net/ipv6/conf/%s/disable_ipv6' % name
     with open(path) as f:

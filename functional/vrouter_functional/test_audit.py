@@ -24,9 +24,9 @@ from unittest import mock
 
 from os_vif_vrouter import audit
 from os_vif_vrouter.cmd import port_audit
+from vrouter_testing import iproute
 
 from vrouter_functional import base
-from vrouter_functional import host
 from vrouter_functional import nova_guest
 
 
@@ -68,8 +68,8 @@ class AuditTest(base.FunctionalTestCase):
         node.plug(gone, stale)
         # The host reboots: the taps are gone, the port files stay, and the
         # agent's replay skips both files, so it has neither port.
-        host.delete_netdev(port.devname)
-        host.delete_netdev(stale.devname)
+        iproute.delete_netdev(port.devname)
+        iproute.delete_netdev(stale.devname)
         node.agent.restart()
         self.assertEqual({}, node.agent.ports())
         self.port_ids = {port.id, stale.id}

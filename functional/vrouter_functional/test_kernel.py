@@ -54,13 +54,14 @@ class KernelVRouterTest(base.FunctionalTestCase):
         """The port's tap is on the host: persistent (Nova's driver made
         it), with the network's MTU, up; its ifindex.
         """
-        flags = int(host.netdev_attribute(self.port.devname, 'tun_flags'), 16)
+        tap = self.port.devname
+        flags = int(iproute.netdev_attribute(tap, 'tun_flags'), 16)
         self.assertTrue(flags & IFF_PERSIST, hex(flags))
         self.assertEqual(multiqueue, bool(flags & IFF_MULTI_QUEUE))
         self.assertEqual(str(nova_guest.MTU),
-                         host.netdev_attribute(self.port.devname, 'mtu'))
-        self.assertTrue(iproute.netdev_is_up(self.port.devname))
-        return host.netdev_attribute(self.port.devname, 'ifindex')
+                         iproute.netdev_attribute(tap, 'mtu'))
+        self.assertTrue(iproute.netdev_is_up(tap))
+        return iproute.netdev_attribute(tap, 'ifindex')
 
     def boot_and_reach_gateway(self, path):
         """Define and start the guest; it reaches the gateway on its tap."""
@@ -146,7 +147,7 @@ class KernelVRouterTest(base.FunctionalTestCase):
         node.plug(self.instance, self.port)
         ifindex = self.assertTap()
         self.assertEqual(
-            '0', host.netdev_attribute(self.port.devname, 'carrier'))
+            '0', iproute.netdev_attribute(self.port.devname, 'carrier'))
         node.plug(self.instance, self.port)
         self.assertEqual(ifindex, self.assertTap())
 
@@ -155,7 +156,8 @@ class KernelVRouterTest(base.FunctionalTestCase):
         domain.start()
         self.assertEthernetInterface(domain)
         host.wait_until(
-            lambda: host.netdev_attribute(self.port.devname, 'carrier') == '1',
+            lambda: iproute.netdev_attribute(
+                self.port.devname, 'carrier') == '1',
             'QEMU holding tap %s' % self.port.devname)
         node.plug(self.instance, self.port)
         self.assertEqual(ifindex, self.assertTap())
@@ -164,7 +166,8 @@ class KernelVRouterTest(base.FunctionalTestCase):
 
         domain.destroy()
         host.wait_until(
-            lambda: host.netdev_attribute(self.port.devname, 'carrier') == '0',
+            lambda: iproute.netdev_attribute(
+                self.port.devname, 'carrier') == '0',
             'QEMU letting go of tap %s' % self.port.devname)
         node.unplug(self.instance, self.port)
         self.assertFalse(iproute.netdev_exists(self.port.devname))
@@ -174,8 +177,8 @@ class KernelVRouterTest(base.FunctionalTestCase):
         # vif_plug_vrouter plugin made them, that nothing holds any more,
         # down: the driver uses it (libvirt opens it: managed='no').
         iproute.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
-        self.addCleanup(host.delete_netdev, self.port.devname)
-        ifindex = host.netdev_attribute(self.port.devname, 'ifindex')
+        self.addCleanup(iproute.delete_netdev, self.port.devname)
+        ifindex = iproute.netdev_attribute(self.port.devname, 'ifindex')
         node = self.compute_host()
         path = self.useFixture(datapath.KernelDatapath(
             node.agent, self.port.id, GATEWAY))

@@ -31,7 +31,6 @@ from vrouter_testing import iproute
 
 from vrouter_functional import base
 from vrouter_functional import datapath
-from vrouter_functional import host
 from vrouter_functional import nova_guest
 
 GATEWAY = '%s/%d' % (nova_guest.GATEWAY, nova_guest.PREFIX_LENGTH)
@@ -71,7 +70,7 @@ class MultiqueueTest(base.FunctionalTestCase):
         # holds (the older plugin's): libvirt could not open it with one
         # queue per vCPU, so the driver makes it again.
         iproute.ip('tuntap', 'add', 'dev', self.port.devname, 'mode', 'tap')
-        self.addCleanup(host.delete_netdev, self.port.devname)
+        self.addCleanup(iproute.delete_netdev, self.port.devname)
         # nova-compute plugs as on KVM: the interface it builds there has
         # one queue per vCPU, and the tap is made multiqueue for it.
         self.conf.set_override('virt_type', 'kvm', group='libvirt')
@@ -79,7 +78,7 @@ class MultiqueueTest(base.FunctionalTestCase):
         path = self.useFixture(datapath.KernelDatapath(
             node.agent, self.port.id, GATEWAY))
         node.plug(self.instance, self.port)
-        self.assertTrue(int(host.netdev_attribute(
+        self.assertTrue(int(iproute.netdev_attribute(
             self.port.devname, 'tun_flags'), 16) & IFF_MULTI_QUEUE)
         self.assertRegistered(node, self.instance, self.port,
                               self.port.devname)

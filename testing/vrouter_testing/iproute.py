@@ -64,9 +64,20 @@ def netdev_exists(name):
     return os.path.exists(os.path.join(SYS_NET, name))
 
 
+def netdev_attribute(name, attribute):
+    """A network device's sysfs attribute in this namespace ('mtu', ...)."""
+    with open(os.path.join(SYS_NET, name, attribute)) as f:
+        return f.read().strip()
+
+
 def netdev_is_up(name):
-    with open(os.path.join(SYS_NET, name, 'flags')) as f:
-        return bool(int(f.read(), 16) & _IFF_UP)
+    return bool(int(netdev_attribute(name, 'flags'), 16) & _IFF_UP)
+
+
+def delete_netdev(name):
+    """Delete a network device of this namespace, if it exists."""
+    if netdev_exists(name):
+        ip('link', 'delete', name)
 
 
 def netdevs():
