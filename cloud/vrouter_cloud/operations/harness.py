@@ -46,6 +46,8 @@ PING_INTERVAL = 0.01
 # The pinger writes its counters once a second: a window's end is read
 # after the next ones.
 _COUNT_DELAY = 1.5
+# How long the job waits for the gateway to serve the servers' network.
+NAMESPACE_TIMEOUT = 60
 
 
 class SetUpFailed(Exception):
@@ -78,10 +80,18 @@ class Harness(object):
         self.namespace = cloud_layout.router_netns(router_namespace.domain_of(
             self.servers.network.id,
             neutron_view.Neutron(conn).router_interfaces()))
-        if not netns.exists(self.namespace):
-            raise SetUpFailed('no namespace %s for the network %s: is the '
-                              'gateway running?' % (
-                                  self.namespace, self.servers.network.id))
+        # The gateway makes it on its next round after the network's
+        # router appears (every 2 s, longer on a busy machine): the job
+        # can start before that round, right after the cloud is up.
+        try:
+            waits.wait('the namespace %s' % self.namespace,
+                       lambda: netns.exists(self.namespace),
+                       NAMESPACE_TIMEOUT, interval=0.5)
+        except waits.TimedOut:
+            raise SetUpFailed('no namespace %s for the network %s after %d '
+                              's: is the gateway running?' % (
+                                  self.namespace, self.servers.network.id,
+                                  NAMESPACE_TIMEOUT))
         self.processes = procs.Processes(layout)
         # Beside the services' logs: kept with them when the run failed
         # (cloud down --keep-logs), removed with them otherwise.

@@ -71,9 +71,20 @@ class HarnessTest(testtools.TestCase):
         self.assertIn('the job needs two', str(exc))
         self.cloud_nodes.return_value = self.nodes
         self.exists.return_value = False
+        self.useFixture(fixtures.MockPatch(
+            'vrouter_cloud.operations.harness.NAMESPACE_TIMEOUT', 0))
         exc = self.assertRaises(harness.SetUpFailed, harness.Harness,
                                 self.layout, mock.Mock())
         self.assertIn('is the gateway running?', str(exc))
+
+    def test_waits_for_the_gateway_to_make_the_namespace(self):
+        # The job can start before the gateway's round that follows the
+        # network's router.
+        self.exists.side_effect = [False, False, True]
+        h = self._harness()
+        self.assertEqual(3, self.exists.call_count)
+        self.assertEqual(cloud_layout.ROUTER_NETNS_PREFIX + '0123abcd',
+                         h.namespace)
 
     def test_targets_by_name(self):
         h = self._harness()
