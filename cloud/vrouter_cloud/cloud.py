@@ -391,7 +391,8 @@ def down(layout, keep_logs=False, delete_servers=True):
     if delete_servers:
         phases.run('delete servers', _delete_servers, layout, processes)
     stopped, removed = [], []
-    for cloud_node_ in nodes(layout):
+    cloud_nodes = nodes(layout)
+    for cloud_node_ in cloud_nodes:
         node_stopped, node_removed = cloud_node_.stop()
         stopped += node_stopped
         removed += node_removed
@@ -413,6 +414,15 @@ def down(layout, keep_logs=False, delete_servers=True):
     _say('stopped: %s' % (', '.join(stopped) or 'nothing'))
     if removed:
         _say('removed what the services left: %s' % ', '.join(removed))
+    lingering = dict(processes.lingering)
+    for cloud_node_ in cloud_nodes:
+        lingering.update(cloud_node_.processes.lingering)
+    if lingering:
+        raise procs.ServicesLinger(
+            'still there %d s after SIGKILL (uninterruptible?): %s' % (
+                procs.KILL_TIMEOUT, ', '.join(
+                    '%s (pids %s)' % (name, ' '.join(map(str, pids)))
+                    for name, pids in sorted(lingering.items()))))
     return removed
 
 

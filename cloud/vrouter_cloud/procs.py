@@ -21,7 +21,9 @@ tells a live service from a recycled pid, so ``down`` never signals a
 process the cloud did not start.  Stopping signals the whole group
 (helpers such as privsep daemons and Erlang's children go with their
 service), escalates to SIGKILL after a timeout (nova-compute can ignore
-SIGTERM for more than 30 s), and waits until the group is gone.
+SIGTERM for more than 30 s), and waits until the group is gone, though
+not forever: a process in uninterruptible sleep outlives SIGKILL, and
+the services it holds up are listed for ``down`` to report.
 """
 
 import os
@@ -31,10 +33,16 @@ import subprocess
 import time
 
 READY_TIMEOUT = 120.0
+# How long a process group has to go after SIGKILL.
+KILL_TIMEOUT = 30.0
 
 
 class ServiceFailed(Exception):
     """A service did not start or did not become ready; names its log."""
+
+
+class ServicesLinger(ServiceFailed):
+    """Processes of stopped services outlived SIGKILL."""
 
 
 def wait_port(processes, name, address, port, timeout=READY_TIMEOUT):
@@ -112,6 +120,8 @@ class Processes(object):
         self.pid_dir = layout.path('pids')
         self.children = {}
         self.log_offsets = {}  # name -> size of its log at its start
+        # name -> pids still there KILL_TIMEOUT s after SIGKILL
+        self.lingering = {}
 
     def _record(self, name):
         return os.path.join(self.pid_dir, name)
@@ -173,7 +183,9 @@ class Processes(object):
         """Stop a service and its process group; True if it was running.
 
         SIGTERM, then SIGKILL after timeout; with kill, SIGKILL at once
-        (a process that dies as a crash would end it).
+        (a process that dies as a crash would end it).  What is still
+        there KILL_TIMEOUT seconds after SIGKILL goes to self.lingering,
+        and its record stays.
         """
         pid = self.pid(name)
         record = self._record(name)
@@ -188,10 +200,14 @@ class Processes(object):
             time.sleep(0.1)
         if self._alive(pid, group):
             self._signal(pid, signal.SIGKILL, group)
-            while self._alive(pid, group):
+            deadline = time.monotonic() + KILL_TIMEOUT
+            while self._alive(pid, group) and time.monotonic() < deadline:
                 self._reap(name)
                 time.sleep(0.1)
         self._reap(name)
+        if self._alive(pid, group):
+            self.lingering[name] = (_group_members(pid) if group else [pid])
+            return True
         os.unlink(record)
         return True
 
