@@ -391,17 +391,22 @@ def down(layout, keep_logs=False, delete_servers=True):
     if delete_servers:
         phases.run('delete servers', _delete_servers, layout, processes)
     stopped, removed = [], []
-    cloud_nodes = nodes(layout)
-    for cloud_node_ in cloud_nodes:
+    lingering = {}  # service -> pids still there after SIGKILL
+    for cloud_node_ in nodes(layout):
         node_stopped, node_removed = cloud_node_.stop()
         stopped += node_stopped
         removed += node_removed
+        lingering.update(cloud_node_.processes.lingering)
     for name in reversed(CONTROL):
         if processes.stop(name):
             stopped.append(name)
-    for name in processes.names():  # anything else recorded
-        if processes.stop(name):
+    lingering.update(processes.lingering)
+    # Anything else recorded; a lingering service keeps its record, and
+    # stopping it again would only wait out its timeouts once more.
+    for name in processes.names():
+        if name not in lingering and processes.stop(name):
             stopped.append(name)
+    lingering.update(processes.lingering)
     removed += underlay.cleanup()
     for name in _STATE:
         shutil.rmtree(layout.path(name), ignore_errors=True)
@@ -414,9 +419,6 @@ def down(layout, keep_logs=False, delete_servers=True):
     _say('stopped: %s' % (', '.join(stopped) or 'nothing'))
     if removed:
         _say('removed what the services left: %s' % ', '.join(removed))
-    lingering = dict(processes.lingering)
-    for cloud_node_ in cloud_nodes:
-        lingering.update(cloud_node_.processes.lingering)
     if lingering:
         raise procs.ServicesLinger(
             'still there %d s after SIGKILL (uninterruptible?): %s' % (

@@ -16,6 +16,7 @@
 
 import os
 import sys
+from unittest import mock
 
 import fixtures
 import testtools
@@ -70,14 +71,24 @@ class DownTest(testtools.TestCase):
         top = self.useFixture(fixtures.TempDir()).path
         self.layout = cloud_layout.Layout(
             top, run_dir=os.path.join(top, 'run'))
-        self.useFixture(fixtures.MockPatch(
-            'vrouter_cloud.cloud.nodes', return_value=[]))
+        self.nodes = self.useFixture(fixtures.MockPatch(
+            'vrouter_cloud.cloud.nodes', return_value=[])).mock
         self.useFixture(fixtures.MockPatch(
             'vrouter_cloud.underlay.cleanup', return_value=[]))
         self.useFixture(fixtures.MockPatch('vrouter_cloud.cloud._say'))
 
     def test_a_lingering_service_fails_down_after_the_others_stop(self):
         stopped = []
+        # A node's libvirtd lingered when the node stopped; both it and
+        # rabbitmq keep their records, and neither is stopped twice.
+        node = mock.Mock()
+        node.stop.return_value = (['vrcloud-node1-libvirtd'], [])
+        node.processes.lingering = {'vrcloud-node1-libvirtd': [77]}
+        self.nodes.return_value = [node]
+        records = self.layout.path('pids')
+        os.makedirs(records)
+        for name in ('vrcloud-node1-libvirtd', 'rabbitmq', 'other'):
+            open(os.path.join(records, name), 'w').close()
 
         def stop(processes, name, **kwargs):
             stopped.append(name)
@@ -89,6 +100,7 @@ class DownTest(testtools.TestCase):
             procs.Processes, 'stop', autospec=True, side_effect=stop))
         exc = self.assertRaises(procs.ServicesLinger, cloud.down,
                                 self.layout, delete_servers=False)
-        self.assertEqual(list(reversed(cloud.CONTROL)), stopped)
+        self.assertEqual(list(reversed(cloud.CONTROL)) + ['other'], stopped)
         self.assertEqual('still there 30 s after SIGKILL (uninterruptible?): '
-                         'rabbitmq (pids 4242 4243)', str(exc))
+                         'rabbitmq (pids 4242 4243), '
+                         'vrcloud-node1-libvirtd (pids 77)', str(exc))
