@@ -66,8 +66,8 @@ class CompareSuiteTest(unittest.TestCase):
         self.assertEqual('1 passed, 0 failed, 0 skipped, 1 not run',
                          result.summary['patched'])
         self.assertEqual(['patched: 1 of its 2 tests did not run (the run '
-                          'stopped; compared: the 1 tests that ran on both '
-                          'trees)'], result.differences)
+                          'stopped; the tests that ran are compared)'],
+                         result.differences)
 
     def test_a_scenario_of_an_added_test_that_fails(self):
         result = self._compare(
@@ -77,3 +77,86 @@ class CompareSuiteTest(unittest.TestCase):
             {'pristine': set(), 'patched': {'nova.S.test_new'}})
         self.assertEqual(['nova.S.test_new(b): added by the series, fails'],
                          result.differences)
+
+
+class PristineTargetsTest(unittest.TestCase):
+    """The pristine tree runs only what decides the comparison."""
+
+    LISTED = {'nova.T.test_ok', 'nova.T.test_fails', 'nova.T.test_skip',
+              'nova.T.test_scenarios', 'nova.T.test_late',
+              'nova.T.test_renamed'}
+    PATCHED_LISTED = (LISTED - {'nova.T.test_renamed'}) | {'nova.S.test_new'}
+    PATCHED = _lists(
+        passed=['nova.T.test_ok', 'nova.T.test_scenarios(a)',
+                'nova.S.test_new'],
+        failed=['nova.T.test_fails', 'nova.T.test_scenarios(b)'],
+        skipped=['nova.T.test_skip'])
+
+    def test_targets(self):
+        # test_late did not run on patched; test_renamed is pristine's
+        # only; test_new is the series' (pristine has no result for it).
+        self.assertEqual(
+            {'nova.T.test_fails', 'nova.T.test_skip',
+             'nova.T.test_scenarios', 'nova.T.test_late',
+             'nova.T.test_renamed'},
+            nova_gate.pristine_targets(
+                self.PATCHED, {'pristine': self.LISTED,
+                               'patched': self.PATCHED_LISTED}))
+
+    def _compare(self, pristine_lists, targets):
+        result = nova_gate.Result('unit')
+        nova_gate.compare_suite(
+            result, {'pristine': pristine_lists, 'patched': self.PATCHED},
+            {'pristine': self.LISTED, 'patched': self.PATCHED_LISTED},
+            targets)
+        return result
+
+    def test_same_differences_as_the_whole_run(self):
+        # What the targeted pristine run gives, against the whole run:
+        # the tests outside the targets (test_ok, test_scenarios(a))
+        # decide nothing.
+        targeted = _lists(
+            passed=['nova.T.test_skip', 'nova.T.test_scenarios(b)',
+                    'nova.T.test_late', 'nova.T.test_renamed'],
+            failed=['nova.T.test_fails'], skipped=['nova.T.test_scenarios(a)'])
+        whole = _lists(passed=set(targeted['passed']) | {'nova.T.test_ok'},
+                       failed=targeted['failed'],
+                       skipped=targeted['skipped'])
+        targets = {'nova.T.test_fails', 'nova.T.test_skip',
+                   'nova.T.test_scenarios', 'nova.T.test_late',
+                   'nova.T.test_renamed'}
+        by_targets = self._compare(targeted, targets)
+        by_whole = self._compare(whole, None)
+        # (test_late did not run on patched: both say so.)
+        self.assertEqual(by_whole.differences, by_targets.differences)
+        self.assertEqual(by_whole.both, by_targets.both)
+        self.assertEqual(['nova.T.test_fails'], by_targets.both)
+        self.assertIn('nova.T.test_renamed: passes on pristine, missing on '
+                      'patched', by_targets.differences)
+        self.assertIn('nova.T.test_scenarios(b): passes on pristine, failed '
+                      'on patched', by_targets.differences)
+        self.assertIn('nova.T.test_skip: passes on pristine, skipped on '
+                      'patched', by_targets.differences)
+        self.assertEqual(
+            '4 passed, 1 failed, 1 skipped (ran 5 of its 6 tests: those '
+            'the patched tree did not pass or list)',
+            by_targets.summary['pristine'])
+
+    def test_a_target_that_did_not_run_on_pristine(self):
+        result = self._compare(_lists(), {'nova.T.test_fails'})
+        self.assertIn('pristine: 1 of its 1 tests did not run (the run '
+                      'stopped; the tests that ran are compared)',
+                      result.differences)
+
+    def test_targeted_commands(self):
+        commands = [(['run'], {}),
+                    (['run', '--combine', '--no-discover', 'nova.P.test'],
+                     {'X': '1'}),
+                    (['run', '--combine', '--no-discover', 'nova.Q.test'],
+                     {})]
+        self.assertEqual(
+            [(['run', '--load-list', 'F'], {}),
+             (['run', '--combine', '--no-discover', 'nova.P.test'],
+              {'X': '1'})],
+            nova_gate._targeted(commands, {'nova.P.test', 'nova.T.x'}, 'F'))
+        self.assertEqual([], nova_gate._targeted(commands, set(), 'F'))
