@@ -7,6 +7,8 @@ import importlib.util
 import pathlib
 import unittest
 
+from vrtools.tests import test_results
+
 SCRIPT = pathlib.Path(__file__).resolve().parents[2] / 'nova-gate'
 
 
@@ -24,6 +26,22 @@ nova_gate = _load()
 def _lists(passed=(), failed=(), skipped=(), crashed=()):
     return {'passed': set(passed), 'failed': set(failed),
             'skipped': set(skipped), 'crashed': set(crashed)}
+
+
+class TestListsTest(unittest.TestCase):
+
+    def test_a_test_run_twice_counts_once(self):
+        # The profiler's test: skipped by the suite, passed alone; a test
+        # that failed in one of its runs is failed.
+        lists = nova_gate._test_lists(test_results.stream(
+            ('nova.P.test', 'skip'), ('nova.F.test', 'success'),
+            ('nova.C.test', 'skip'), ('nova.P.test', 'success'),
+            ('nova.F.test', 'fail'), ('nova.C.test', 'inprogress'),
+            ('nova.S.test', 'skip')))
+        self.assertEqual(_lists(passed=['nova.P.test'],
+                                failed=['nova.F.test'],
+                                skipped=['nova.S.test'],
+                                crashed=['nova.C.test']), lists)
 
 
 class CompareSuiteTest(unittest.TestCase):
