@@ -5,7 +5,10 @@
 import importlib.machinery
 import importlib.util
 import pathlib
+import shutil
+import tempfile
 import unittest
+from unittest import mock
 
 from vrtools.tests import test_results
 
@@ -178,3 +181,31 @@ class PristineTargetsTest(unittest.TestCase):
               {'X': '1'})],
             nova_gate._targeted(commands, {'nova.P.test', 'nova.T.x'}, 'F'))
         self.assertEqual([], nova_gate._targeted(commands, set(), 'F'))
+
+
+class FromResultsTest(unittest.TestCase):
+    """--from-results compares the kept runs with their own listings."""
+
+    def setUp(self):
+        self.work = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.work)
+        self.release = mock.Mock(results=self.work)
+        self.venv = mock.Mock()
+        self.venv.env.return_value = {}
+        out = self.work / 'unit'
+        out.mkdir()
+        # ddt's ids as the run's hash seed gave them.
+        ids = ('nova.T.test_x_1_a', 'nova.T.test_x_2_b')
+        for kind in ('patched', 'pristine'):
+            (out / ('%s.listed' % kind)).write_text('\n'.join(ids) + '\n')
+            (out / ('%s.subunit' % kind)).write_bytes(
+                test_results.stream(*((i, 'success') for i in ids)))
+
+    def test_the_kept_listing_is_read(self):
+        with mock.patch.object(nova_gate, '_listed',
+                               side_effect=AssertionError('listed again')):
+            result = nova_gate.run_suite(self.release, 'unit', self.venv,
+                                         [(['run'], {})], rerun=False,
+                                         pristine='whole')
+        self.assertEqual([], result.differences)
+        self.assertEqual(2, result.passed)
