@@ -209,3 +209,28 @@ class FromResultsTest(unittest.TestCase):
                                          pristine='whole')
         self.assertEqual([], result.differences)
         self.assertEqual(2, result.passed)
+
+
+class ConstraintsTest(unittest.TestCase):
+    """An older release's unit virtualenv is not given 34.0.0's extras."""
+
+    def _merged(self, is_default):
+        work = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, work)
+        release_pins = work / 'constraints-release.txt'
+        release_pins.write_text('urllib3==1.26.18\n')
+        release = mock.Mock(work=work, constraints=release_pins,
+                            is_default=is_default)
+        venv = nova_gate.Venv(release, 'unit', [])
+        skip = nova_gate.constraint_skips(release).get('unit', ())
+        _, merged = venv.constraint_args(skip)
+        return merged.read_text().splitlines()
+
+    def test_older_release(self):
+        pins = self._merged(is_default=False)
+        self.assertIn('urllib3==1.26.18', pins)
+        self.assertFalse([p for p in pins if p.startswith(
+            ('oslo.vmware', 'suds-community', 'zVMCloudConnector'))])
+
+    def test_default_release(self):
+        self.assertIn('oslo.vmware==4.10.1', self._merged(is_default=True))
