@@ -234,3 +234,14 @@ class ConstraintsTest(unittest.TestCase):
 
     def test_default_release(self):
         self.assertIn('oslo.vmware==4.10.1', self._merged(is_default=True))
+
+
+class ReleaseConstraintsTest(unittest.TestCase):
+
+    def test_the_openstack_release_before_the_nova_jobs_pins(self):
+        # tools/constraints-33.0.2.txt (the nova job's: 34.0.0's
+        # libraries) exists; the gate takes 2026.1's.
+        self.assertEqual('constraints-2026.1.txt',
+                         nova_gate.Release('33.0.2').constraints.name)
+        self.assertEqual('constraints-2026.2.txt',
+                         nova_gate.Release('34.0.0').constraints.name)
