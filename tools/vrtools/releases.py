@@ -68,10 +68,17 @@ class NovaRelease:
         own = tools / ('constraints-%s.txt' % self.version)
         if own.is_file():
             return own
+        return self.series_constraints or tools / 'constraints.txt'
+
+    @property
+    def series_constraints(self):
+        """The constraints of the OpenStack release whose stock Nova this
+        is, or None.
+        """
         for series in openstack_releases(self.top):
             if series.nova == self.version and series.constraints.is_file():
                 return series.constraints
-        return tools / 'constraints.txt'
+        return None
 
 
 def nova_releases(top=layout.TOP):
